@@ -1,0 +1,54 @@
+using System.Runtime.CompilerServices;
+
+namespace NymGateway.Nym.Sphinx;
+
+public enum SphinxHopKind
+{
+    Forward,
+    Final,
+}
+
+[InlineArray(32)]
+public struct Bytes32
+{
+    private byte _element;
+
+    public static Bytes32 From(ReadOnlySpan<byte> source)
+    {
+        var value = default(Bytes32);
+        source[..32].CopyTo(value);
+        return value;
+    }
+
+    public readonly byte[] ToArray() => ((ReadOnlySpan<byte>)this).ToArray();
+}
+
+[InlineArray(16)]
+public struct Bytes16
+{
+    private byte _element;
+
+    public static Bytes16 From(ReadOnlySpan<byte> source)
+    {
+        var value = default(Bytes16);
+        source[..16].CopyTo(value);
+        return value;
+    }
+
+    public readonly byte[] ToArray() => ((ReadOnlySpan<byte>)this).ToArray();
+}
+
+/// <summary>
+/// What one node learns from a packet. Forward: <see cref="Address"/> is the next hop's
+/// 32-byte address, <see cref="DelayNanos"/> the delay, and the output buffer holds the whole
+/// next packet. Final: <see cref="Address"/> is the destination, <see cref="Identifier"/> the
+/// SURB identifier, and the output holds the unwrapped payload.
+/// </summary>
+public struct ProcessedHop
+{
+    public SphinxHopKind Kind;
+    public Bytes32 Address;
+    public ulong DelayNanos;
+    public Bytes16 Identifier;
+    public int OutputLength;
+}

@@ -1,0 +1,31 @@
+using System.Security.Cryptography;
+
+namespace NymGateway.Nym.Sphinx;
+
+/// <summary>
+/// The per-hop keys HKDF-SHA256 expands from one shared secret, laid out in one 256-byte span:
+/// stream cipher key (16) || header MAC key (16) || payload key (192) || blinding factor (32).
+/// </summary>
+public static class RoutingKeys
+{
+    public const int StreamCipherKeyOffset = 0;
+    public const int MacKeyOffset = StreamCipherKeyOffset + SphinxConstants.StreamCipherKeySize;
+    public const int PayloadKeyOffset = MacKeyOffset + SphinxConstants.MacKeySize;
+    public const int BlindingFactorOffset = PayloadKeyOffset + SphinxConstants.PayloadKeySize;
+
+    public static void Derive(ReadOnlySpan<byte> sharedSecret, Span<byte> keys) =>
+        HKDF.DeriveKey(HashAlgorithmName.SHA256, sharedSecret, keys[..SphinxConstants.RoutingKeysLength], default, SphinxConstants.HkdfInputSeed);
+
+    public static ReadOnlySpan<byte> StreamCipherKey(ReadOnlySpan<byte> keys) => keys.Slice(StreamCipherKeyOffset, SphinxConstants.StreamCipherKeySize);
+    public static ReadOnlySpan<byte> MacKey(ReadOnlySpan<byte> keys) => keys.Slice(MacKeyOffset, SphinxConstants.MacKeySize);
+    public static ReadOnlySpan<byte> PayloadKey(ReadOnlySpan<byte> keys) => keys.Slice(PayloadKeyOffset, SphinxConstants.PayloadKeySize);
+    public static ReadOnlySpan<byte> BlindingFactor(ReadOnlySpan<byte> keys) => keys.Slice(BlindingFactorOffset, SphinxConstants.BlindingFactorSize);
+
+    /// <summary>The header integrity MAC: HMAC-SHA256 truncated to 16 bytes.</summary>
+    public static void ComputeHeaderMac(ReadOnlySpan<byte> macKey, ReadOnlySpan<byte> routingInfo, Span<byte> mac)
+    {
+        Span<byte> full = stackalloc byte[32];
+        HMACSHA256.HashData(macKey, routingInfo, full);
+        full[..SphinxConstants.MacSize].CopyTo(mac);
+    }
+}
