@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(NymGateway.Nym.Benchmarks.SphinxBenchmarks).Assembly).Run(args);
