@@ -1,0 +1,57 @@
+using System.CommandLine;
+using NymGateway.Cli.Config;
+
+namespace NymGateway.Cli.Commands;
+
+/// <summary>The flags 0.9.2's init and run share, plus ours; they become <see cref="GatewayOverrides"/>.</summary>
+public sealed class GatewayOptions
+{
+    public Option<string> Id { get; } = new("--id") { Description = "Id of the gateway we want to run", Required = true };
+    public Option<string?> Location { get; } = new("--location") { Description = "Optional geographical location of this gateway" };
+    public Option<string?> MixHost { get; } = new("--mix-host") { Description = "The custom host on which the gateway will be running for receiving sphinx packets" };
+    public Option<int?> MixPort { get; } = new("--mix-port") { Description = "The port on which the gateway will be listening for sphinx packets" };
+    public Option<string?> ClientsHost { get; } = new("--clients-host") { Description = "The custom host on which the gateway will be running for receiving clients gateway-requests" };
+    public Option<int?> ClientsPort { get; } = new("--clients-port") { Description = "The port on which the gateway will be listening for clients gateway-requests" };
+    public Option<string?> MixAnnounceHost { get; } = new("--mix-announce-host") { Description = "The host that will be reported to the directory server" };
+    public Option<int?> MixAnnouncePort { get; } = new("--mix-announce-port") { Description = "The port that will be reported to the directory server" };
+    public Option<string?> ClientsAnnounceHost { get; } = new("--clients-announce-host") { Description = "The host that will be reported to the directory server" };
+    public Option<int?> ClientsAnnouncePort { get; } = new("--clients-announce-port") { Description = "The port that will be reported to the directory server" };
+    public Option<string?> Inboxes { get; } = new("--inboxes") { Description = "Directory with inboxes where all packets for the clients are stored" };
+    public Option<string?> ClientsLedger { get; } = new("--clients-ledger") { Description = "Ledger file containing registered clients" };
+    public Option<string?> Validator { get; } = new("--validator") { Description = "REST endpoint of the validator the node is registering presence with" };
+    public Option<string?> Database { get; } = new("--database") { Description = "'sqlite' (default) or a PostgreSQL connection string; NYM_GATEWAY_DATABASE overrides it" };
+    public Option<string?> ClusterId { get; } = new("--cluster-id") { Description = "Orleans cluster id shared by the silos and edges of this gateway" };
+    public Option<int?> SiloPort { get; } = new("--silo-port") { Description = "Orleans silo-to-silo port" };
+    public Option<int?> GatewayPort { get; } = new("--gateway-port") { Description = "Orleans gateway port, where edges reach the silo" };
+
+    public void AddTo(Command command, bool requireHosts = false)
+    {
+        MixHost.Required = requireHosts;
+        ClientsHost.Required = requireHosts;
+        foreach (var option in new Option[] { Id, Location, MixHost, MixPort, ClientsHost, ClientsPort, MixAnnounceHost, MixAnnouncePort,
+                     ClientsAnnounceHost, ClientsAnnouncePort, Inboxes, ClientsLedger, Validator, Database, ClusterId, SiloPort, GatewayPort })
+        {
+            command.Options.Add(option);
+        }
+    }
+
+    public GatewayOverrides Read(ParseResult result) => new()
+    {
+        Location = result.GetValue(Location),
+        MixHost = result.GetValue(MixHost),
+        MixPort = result.GetValue(MixPort),
+        ClientsHost = result.GetValue(ClientsHost),
+        ClientsPort = result.GetValue(ClientsPort),
+        MixAnnounceHost = result.GetValue(MixAnnounceHost),
+        MixAnnouncePort = result.GetValue(MixAnnouncePort),
+        ClientsAnnounceHost = result.GetValue(ClientsAnnounceHost),
+        ClientsAnnouncePort = result.GetValue(ClientsAnnouncePort),
+        Inboxes = result.GetValue(Inboxes),
+        ClientsLedger = result.GetValue(ClientsLedger),
+        Validator = result.GetValue(Validator),
+        Database = result.GetValue(Database),
+        ClusterId = result.GetValue(ClusterId),
+        SiloPort = result.GetValue(SiloPort),
+        GatewayPort = result.GetValue(GatewayPort),
+    };
+}

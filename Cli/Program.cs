@@ -1,0 +1,12 @@
+using System.CommandLine;
+using NymGateway.Cli;
+using NymGateway.Cli.Commands;
+
+Console.WriteLine(Banner.Text);
+var root = new RootCommand("Implementation of the Nym Mixnet Gateway, on Microsoft Orleans")
+{
+    InitCommand.Create(),
+    RunCommand.Create(),
+    UnregisterCommand.Create(),
+};
+return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(30) });

@@ -1,0 +1,218 @@
+using System.Net.WebSockets;
+using Microsoft.Extensions.Logging;
+using NymGateway.EdgeHost.Forwarding;
+using NymGateway.EdgeHost.Telemetry;
+using NymGateway.Grains;
+using NymGateway.Nym.Encoding;
+using NymGateway.Nym.GatewayRequests;
+using NymGateway.Nym.Keys;
+
+namespace NymGateway.EdgeHost.Clients;
+
+/// <summary>
+/// One client websocket, speaking 0.9.2's protocol: first authenticate or register (the
+/// handshake), answered with 0.9.2's JSON responses and errors; then ForwardSphinx requests in,
+/// pushed mix messages out. Unlike 0.9.2, a new connection of the same client replaces the old
+/// one instead of being refused, so a crashed client is never locked out.
+/// </summary>
+public sealed class ClientSession(
+    WebSocketChannel socket,
+    GatewayIdentity identity,
+    IClusterClient cluster,
+    MixPacketForwarder forwarder,
+    EdgeOptions options,
+    GatewayMetrics metrics,
+    ILogger logger)
+{
+    private readonly Guid _session = Guid.NewGuid();
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        Authenticated? client;
+        using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            deadline.CancelAfter(options.AuthenticationTimeout);
+            try
+            {
+                client = await AuthenticateAsync(deadline.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                logger.LogInformation("Client did not authenticate within {Timeout}; closing", options.AuthenticationTimeout);
+                await socket.CloseAsync(WebSocketCloseStatus.PolicyViolation, "authentication timed out");
+                return;
+            }
+        }
+        if (client is null)
+        {
+            return;
+        }
+
+        var clientGrain = cluster.GetGrain<IClientGrain>(client.Address);
+        await clientGrain.TakeOver(_session);
+        metrics.ClientsConnected.Add(1);
+        using var ended = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var pump = new InboxPump(client.Address, _session, client.Keys, socket, cluster, options, metrics, logger);
+        var pumping = pump.RunAsync(ended.Token);
+        try
+        {
+            var listening = ListenAsync(client, ended.Token);
+            await Task.WhenAny(pumping, listening);
+            if (pump.TakenOver)
+            {
+                await socket.CloseAsync(WebSocketCloseStatus.PolicyViolation, "a newer connection of this client took over");
+            }
+            await ended.CancelAsync();
+            await Task.WhenAll(pumping, listening).ContinueWith(t => LogFault(t.Exception), TaskScheduler.Default);
+        }
+        finally
+        {
+            metrics.ClientsConnected.Add(-1);
+            await clientGrain.Release(_session);
+        }
+    }
+
+    private sealed record Authenticated(string Address, SharedKeys Keys);
+
+    /// <summary>0.9.2's wait_for_initial_authentication: loops until success or the socket ends.</summary>
+    private async Task<Authenticated?> AuthenticateAsync(CancellationToken cancellationToken)
+    {
+        while (await socket.ReceiveAsync(cancellationToken) is { } frame)
+        {
+            Authenticated? client = null;
+            ServerResponse response;
+            if (frame.Type == WebSocketMessageType.Binary)
+            {
+                logger.LogWarning("possibly received a sphinx packet without prior authentication. Request is going to be ignored");
+                response = new ServerResponse.Error("binary request without prior authentication");
+            }
+            else if (!GatewayJson.TryParseClientControlRequest(frame.Text, out var request))
+            {
+                response = new ServerResponse.Error("malformed request");
+            }
+            else
+            {
+                (response, client) = request switch
+                {
+                    ClientControlRequest.Authenticate auth => await HandleAuthenticateAsync(auth),
+                    ClientControlRequest.RegisterHandshakeInit init => await HandleRegisterAsync(init.Data, cancellationToken),
+                    _ => (new ServerResponse.Error("malformed request"), null),
+                };
+            }
+            await socket.SendTextAsync(GatewayJson.Serialize(response), cancellationToken);
+            if (client is not null)
+            {
+                return client;
+            }
+        }
+        return null;
+    }
+
+    private async Task<(ServerResponse, Authenticated?)> HandleAuthenticateAsync(ClientControlRequest.Authenticate request)
+    {
+        if (!Base58Text.TryDecode(request.Address, out var address, out _) || address.Length != Authentication.AddressSize)
+        {
+            return (new ServerResponse.Error("malformed destination address"), null);
+        }
+        if (!Authentication.TryDecodeEncryptedAddress(request.EncAddress, out var encrypted, out _))
+        {
+            return (new ServerResponse.Error("malformed encrypted address"), null);
+        }
+        if (!Authentication.TryDecodeIv(request.Iv, out var iv, out _))
+        {
+            return (new ServerResponse.Error("malformed iv"), null);
+        }
+
+        var key = Base58Text.Encode(address);
+        var stored = await cluster.GetGrain<IClientGrain>(key).GetSharedKeys();
+        if (stored is null || !Authentication.Verify(SharedKeys.FromBytes(stored), address, iv, encrypted))
+        {
+            return (new ServerResponse.Authenticate(false), null);
+        }
+        return (new ServerResponse.Authenticate(true), new Authenticated(key, SharedKeys.FromBytes(stored)));
+    }
+
+    /// <summary>0.9.2's handle_register: run the handshake, then store the derived keys in the ledger.</summary>
+    private async Task<(ServerResponse, Authenticated?)> HandleRegisterAsync(byte[] init, CancellationToken cancellationToken)
+    {
+        if (init.Length < IdentityPublicKey.Size || !IdentityPublicKey.TryFromBytes(init.AsSpan(0, IdentityPublicKey.Size), out var clientIdentity, out _))
+        {
+            return (new ServerResponse.Error("malformed request"), null);
+        }
+
+        var handshake = new GatewayHandshake(identity.Identity);
+        var step = handshake.Start(init);
+        while (true)
+        {
+            if (step.Send is not null)
+            {
+                await socket.SendTextAsync(step.Send, cancellationToken);
+            }
+            if (step.Error is not null)
+            {
+                return (new ServerResponse.Error($"failed to perform the handshake - {step.Error}"), null);
+            }
+            if (step.Keys is not null)
+            {
+                break;
+            }
+            var frame = await socket.ReceiveAsync(cancellationToken);
+            if (frame is null)
+            {
+                return (new ServerResponse.Error($"failed to perform the handshake - {new HandshakeError(HandshakeErrorKind.ClosedStream)}"), null);
+            }
+            if (frame.Value.Type != WebSocketMessageType.Text)
+            {
+                logger.LogError("Received non-text message during registration handshake");
+                continue;
+            }
+            step = handshake.Receive(frame.Value.Text);
+            if (step.Ignored)
+            {
+                logger.LogError("Received a non-handshake message during the registration handshake! It's getting dropped.");
+            }
+        }
+
+        var address = clientIdentity.ToBase58();
+        await cluster.GetGrain<IClientGrain>(address).Register(step.Keys.Bytes.ToArray());
+        return (new ServerResponse.Register(true), new Authenticated(address, step.Keys));
+    }
+
+    /// <summary>0.9.2's listen_for_requests: binary ForwardSphinx requests; any text is an invalid request.</summary>
+    private async Task ListenAsync(Authenticated client, CancellationToken cancellationToken)
+    {
+        while (await socket.ReceiveAsync(cancellationToken) is { } frame)
+        {
+            ServerResponse response;
+            if (frame.Type == WebSocketMessageType.Binary)
+            {
+                if (BinaryMessages.TryOpenForwardSphinx(client.Keys, frame.Data, out var packet, out var error))
+                {
+                    forwarder.Forward(packet);
+                    response = new ServerResponse.Send(true);
+                }
+                else
+                {
+                    response = new ServerResponse.Error(error!.ToString());
+                }
+            }
+            else
+            {
+                logger.LogError("Currently there are no text messages besides 'Authenticate' and 'Register' and they were already dealt with!");
+                response = new ServerResponse.Error("invalid request");
+            }
+            await socket.SendTextAsync(GatewayJson.Serialize(response), cancellationToken);
+        }
+    }
+
+    private void LogFault(AggregateException? fault)
+    {
+        var unexpected = fault?.Flatten().InnerExceptions
+            .Where(e => e is not (OperationCanceledException or WebSocketException or IOException or ObjectDisposedException))
+            .ToList();
+        if (unexpected is { Count: > 0 })
+        {
+            logger.LogError(new AggregateException(unexpected), "Client session ended with an error");
+        }
+    }
+}

@@ -1,0 +1,54 @@
+using System.Net.WebSockets;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using NymGateway.EdgeHost.Forwarding;
+using NymGateway.EdgeHost.Telemetry;
+
+namespace NymGateway.EdgeHost.Clients;
+
+/// <summary>Accepts client websockets on the clients port (any path, as 0.9.2 accepts them) and runs a session for each.</summary>
+public sealed class ClientWebSocketEndpoint(
+    GatewayIdentity identity,
+    IClusterClient cluster,
+    MixPacketForwarder forwarder,
+    IOptions<EdgeOptions> options,
+    GatewayMetrics metrics,
+    ILoggerFactory loggers)
+{
+    private readonly ConnectionLimiter _limiter = new(options.Value.MaxClientConnectionsPerIp);
+    private readonly ILogger _logger = loggers.CreateLogger<ClientSession>();
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            await context.Response.WriteAsync("this is a Nym gateway's websocket endpoint\n");
+            return;
+        }
+        var remote = context.Connection.RemoteIpAddress;
+        if (!_limiter.TryAcquire(remote))
+        {
+            _logger.LogWarning("Refusing websocket from {Remote}: more than {Limit} open", remote, options.Value.MaxClientConnectionsPerIp);
+            context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            return;
+        }
+        try
+        {
+            using var webSocket = await context.WebSockets.AcceptWebSocketAsync();
+            using var channel = new WebSocketChannel(webSocket, options.Value.MaxClientMessageBytes);
+            var session = new ClientSession(channel, identity, cluster, forwarder, options.Value, metrics, _logger);
+            await session.RunAsync(context.RequestAborted);
+            await channel.CloseAsync(WebSocketCloseStatus.NormalClosure, "");
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException)
+        {
+            _logger.LogDebug("Client websocket from {Remote} ended: {Error}", remote, ex.Message);
+        }
+        finally
+        {
+            _limiter.Release(remote);
+        }
+    }
+}

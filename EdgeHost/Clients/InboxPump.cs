@@ -1,0 +1,187 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using NymGateway.EdgeHost.Telemetry;
+using NymGateway.Grains;
+using NymGateway.Nym.GatewayRequests;
+using Orleans.Streams;
+
+namespace NymGateway.EdgeHost.Clients;
+
+/// <summary>
+/// Moves one authenticated client's messages from its inbox to its websocket, oldest first:
+/// the stored backlog on start, new arrivals from the inbox stream, and a full re-read of the
+/// store on an interval (so a notification lost with a silo only delays a message). A message
+/// is acknowledged, and so deleted, only after its websocket send completed.
+/// </summary>
+public sealed class InboxPump(
+    string client,
+    Guid session,
+    SharedKeys keys,
+    WebSocketChannel socket,
+    IClusterClient cluster,
+    EdgeOptions options,
+    GatewayMetrics metrics,
+    ILogger logger)
+{
+    private readonly Channel<InboxEvent> _events = Channel.CreateBounded<InboxEvent>(new BoundedChannelOptions(64) { SingleReader = true });
+    private readonly IInboxGrain _inbox = cluster.GetGrain<IInboxGrain>(client);
+    private readonly HashSet<long> _seen = [];
+    private readonly List<(Task<bool> Done, long[] Ids)> _acks = [];
+    private volatile bool _drainRequested = true;
+
+    /// <summary>Set when a newer session of the same client took over; the session then closes.</summary>
+    public bool TakenOver { get; private set; }
+
+    /// <summary>Runs until the socket or <paramref name="cancellationToken"/> ends, or another session takes over.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var stream = cluster.GetStreamProvider(InboxStreams.Provider)
+            .GetStream<InboxEvent>(StreamId.Create(InboxStreams.Namespace, client));
+        var subscription = await stream.SubscribeAsync(OnEventAsync);
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested && !TakenOver)
+            {
+                if (_drainRequested)
+                {
+                    _drainRequested = false;
+                    await DrainAsync(cancellationToken);
+                    continue;
+                }
+                using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                wait.CancelAfter(options.InboxRedrainInterval);
+                try
+                {
+                    await _events.Reader.WaitToReadAsync(wait.Token);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    _drainRequested = true;
+                    continue;
+                }
+                while (_events.Reader.TryRead(out var inboxEvent) && !TakenOver)
+                {
+                    await HandleAsync(inboxEvent, cancellationToken);
+                }
+            }
+        }
+        finally
+        {
+            await UnsubscribeAsync(subscription);
+            await Task.WhenAll(_acks.Select(a => a.Done)).WaitAsync(TimeSpan.FromSeconds(5)).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+    }
+
+    private Task OnEventAsync(InboxEvent inboxEvent, StreamSequenceToken? token)
+    {
+        if (!_events.Writer.TryWrite(inboxEvent))
+        {
+            // The socket is slower than arrivals: the store still has everything, read it later.
+            _drainRequested = true;
+        }
+        return Task.CompletedTask;
+    }
+
+    private async Task HandleAsync(InboxEvent inboxEvent, CancellationToken cancellationToken)
+    {
+        if (inboxEvent.SessionTakenOverBy is { } newer && newer != session)
+        {
+            logger.LogInformation("Client {Client} connected again elsewhere; closing this older connection", client);
+            TakenOver = true;
+            return;
+        }
+        await PushAsync(inboxEvent.Messages, cancellationToken);
+    }
+
+    /// <summary>Re-reads every stored message, once the acknowledgements already sent have settled.</summary>
+    private async Task DrainAsync(CancellationToken cancellationToken)
+    {
+        foreach (var (done, ids) in _acks)
+        {
+            if (await done)
+            {
+                _seen.ExceptWith(ids);
+            }
+        }
+        _acks.Clear();
+
+        long after = 0;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var page = await _inbox.Read(after, options.InboxPageSize);
+            await PushAsync(page, cancellationToken);
+            if (page.Length < options.InboxPageSize)
+            {
+                return;
+            }
+            after = page[^1].Id;
+        }
+    }
+
+    private async Task PushAsync(InboxMessage[] messages, CancellationToken cancellationToken)
+    {
+        var sent = new List<long>(messages.Length);
+        foreach (var message in messages)
+        {
+            if (!_seen.Add(message.Id))
+            {
+                continue;
+            }
+            int length = SharedKeys.TaggedLength(message.Content.Length);
+            var buffer = ArrayPool<byte>.Shared.Rent(length);
+            try
+            {
+                BinaryMessages.SealPushedMessage(keys, message.Content, buffer.AsSpan(0, length));
+                await socket.SendAsync(buffer.AsMemory(0, length), WebSocketMessageType.Binary, cancellationToken);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+            sent.Add(message.Id);
+        }
+        if (sent.Count > 0)
+        {
+            metrics.MessagesPushed.Add(sent.Count);
+            var ids = sent.ToArray();
+            _acks.Add((AcknowledgeAsync(ids), ids));
+        }
+    }
+
+    /// <summary>Deletes pushed messages; on failure they stay stored (and marked seen, so they are not pushed twice).</summary>
+    private async Task<bool> AcknowledgeAsync(long[] ids)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await _inbox.Acknowledge(ids);
+                return true;
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException && attempt < 5)
+            {
+                logger.LogWarning(ex, "Acknowledging {Count} pushed messages of {Client} failed (attempt {Attempt})", ids.Length, client, attempt);
+                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt));
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                logger.LogError(ex, "Giving up acknowledging {Count} pushed messages of {Client}; they stay stored", ids.Length, client);
+                return false;
+            }
+        }
+    }
+
+    private async Task UnsubscribeAsync(StreamSubscriptionHandle<InboxEvent> subscription)
+    {
+        try
+        {
+            await subscription.UnsubscribeAsync();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            logger.LogDebug(ex, "Unsubscribing {Client}'s inbox stream failed", client);
+        }
+    }
+}

@@ -1,0 +1,63 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using NymGateway.EdgeHost.Clients;
+using NymGateway.EdgeHost.Forwarding;
+using NymGateway.EdgeHost.Mix;
+using NymGateway.EdgeHost.Presence;
+using NymGateway.EdgeHost.Telemetry;
+using OpenTelemetry.Metrics;
+
+namespace NymGateway.EdgeHost;
+
+/// <summary>Wires an edge host: its services, its Kestrel listeners and its endpoints.</summary>
+public static class EdgeHostExtensions
+{
+    public static IServiceCollection AddGatewayEdge(
+        this IServiceCollection services, GatewayIdentity identity, EdgeOptions edge, ForwarderOptions forwarder, PresenceOptions presence)
+    {
+        services.AddSingleton(identity);
+        services.AddSingleton(Microsoft.Extensions.Options.Options.Create(edge));
+        services.AddSingleton(Microsoft.Extensions.Options.Options.Create(forwarder));
+        services.AddSingleton(Microsoft.Extensions.Options.Options.Create(presence));
+        services.AddSingleton<GatewayMetrics>();
+        services.AddSingleton<MixPacketForwarder>();
+        services.AddSingleton<PacketIngest>();
+        services.AddSingleton<ClientWebSocketEndpoint>();
+        services.AddHttpClient<ValidatorClient>(http => http.Timeout = TimeSpan.FromSeconds(10));
+        services.AddHostedService<PresenceNotifier>();
+        services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster");
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(GatewayMetrics.MeterName)
+            .AddPrometheusExporter());
+        return services;
+    }
+
+    /// <summary>The mix port (raw TCP through <see cref="MixConnectionHandler"/>), the clients port, and the optional admin port.</summary>
+    public static void ListenForGateway(this KestrelServerOptions kestrel, EdgeOptions edge, IPEndPoint? admin)
+    {
+        kestrel.Listen(edge.MixListen, listen => listen.UseConnectionHandler<MixConnectionHandler>());
+        kestrel.Listen(edge.ClientsListen, listen => listen.Protocols = HttpProtocols.Http1);
+        if (admin is not null)
+        {
+            kestrel.Listen(admin, listen => listen.Protocols = HttpProtocols.Http1);
+        }
+        kestrel.AddServerHeader = false;
+    }
+
+    /// <summary>Websockets on every path of the clients port; /health and /metrics on the admin port only.</summary>
+    public static void MapGatewayEdge(this WebApplication app, EdgeOptions edge, IPEndPoint? admin)
+    {
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
+        if (admin is not null)
+        {
+            var host = $"*:{admin.Port}";
+            app.MapHealthChecks("/health").RequireHost(host);
+            app.MapPrometheusScrapingEndpoint("/metrics").RequireHost(host);
+        }
+        var endpoint = app.Services.GetRequiredService<ClientWebSocketEndpoint>();
+        app.MapWhen(context => context.Connection.LocalPort == edge.ClientsListen.Port, clients => clients.Run(endpoint.HandleAsync));
+    }
+}

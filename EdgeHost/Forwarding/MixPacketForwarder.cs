@@ -1,0 +1,151 @@
+using System.Collections.Concurrent;
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Sockets;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using NymGateway.EdgeHost.Telemetry;
+using NymGateway.Nym.Forwarding;
+using NymGateway.Nym.Framing;
+
+namespace NymGateway.EdgeHost.Forwarding;
+
+/// <summary>
+/// Sends mix packets (clients' ForwardSphinx requests and SURB-ACKs) to their next hop over
+/// one pooled TCP connection per hop, framed as 0.9.2 frames them. Each hop has a bounded
+/// queue; when it is full the packet is dropped and logged, as in 0.9.2. Failed connections
+/// are retried with exponential backoff.
+/// </summary>
+public sealed class MixPacketForwarder(IOptions<ForwarderOptions> options, GatewayMetrics metrics, ILogger<MixPacketForwarder> logger)
+    : IAsyncDisposable
+{
+    private readonly ForwarderOptions _options = options.Value;
+    private readonly GatewayMetrics _metrics = metrics;
+    private readonly ILogger _logger = logger;
+    private readonly ConcurrentDictionary<IPEndPoint, Hop> _hops = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly LogThrottle _dropLog = new(10, TimeSpan.FromSeconds(10));
+
+    /// <summary>Queues the packet for its next hop; false when that hop's queue was full.</summary>
+    public bool Forward(MixPacket packet)
+    {
+        var hop = _hops.GetOrAdd(packet.NextHop.EndPoint, endPoint => new Hop(endPoint, this));
+        if (hop.Queue.Writer.TryWrite(packet))
+        {
+            return true;
+        }
+        _metrics.ForwardDropped.Add(1);
+        if (_dropLog.TryEnter(out int suppressed))
+        {
+            _logger.LogWarning("Connection to {Hop} cannot keep up; dropping a packet ({Suppressed} more dropped unlogged)", packet.NextHop, suppressed);
+        }
+        return false;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync();
+        foreach (var hop in _hops.Values)
+        {
+            hop.Queue.Writer.TryComplete();
+        }
+        await Task.WhenAll(_hops.Values.Select(h => h.Worker));
+        _stopping.Dispose();
+    }
+
+    private TimeSpan Backoff(int failures)
+    {
+        if (failures == 0)
+        {
+            return TimeSpan.Zero;
+        }
+        var o = _options;
+        double ms = o.InitialReconnectionBackoff.TotalMilliseconds * Math.Pow(2, Math.Min(failures, 30));
+        return TimeSpan.FromMilliseconds(Math.Min(ms, o.MaximumReconnectionBackoff.TotalMilliseconds));
+    }
+
+    private sealed class Hop
+    {
+        private readonly IPEndPoint _endPoint;
+        private readonly MixPacketForwarder _owner;
+
+        public Hop(IPEndPoint endPoint, MixPacketForwarder owner)
+        {
+            _endPoint = endPoint;
+            _owner = owner;
+            Queue = Channel.CreateBounded<MixPacket>(new BoundedChannelOptions(Math.Max(1, owner._options.MaximumConnectionBufferSize))
+            {
+                SingleReader = true,
+                FullMode = BoundedChannelFullMode.Wait,
+            });
+            Worker = Task.Run(RunAsync);
+        }
+
+        public Channel<MixPacket> Queue { get; }
+        public Task Worker { get; }
+
+        private async Task RunAsync()
+        {
+            int failures = 0;
+            var stopping = _owner._stopping.Token;
+            while (!stopping.IsCancellationRequested && await WaitForWork(stopping))
+            {
+                try
+                {
+                    await Task.Delay(_owner.Backoff(failures), stopping);
+                    using var socket = new Socket(_endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                    using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping))
+                    {
+                        timeout.CancelAfter(_owner._options.InitialConnectionTimeout);
+                        await socket.ConnectAsync(_endPoint, timeout.Token);
+                    }
+                    _owner._logger.LogDebug("Connected to mix node {Hop}", _endPoint);
+                    failures = 0;
+                    await using var stream = new NetworkStream(socket, ownsSocket: false);
+                    await SendAsync(PipeWriter.Create(stream), stopping);
+                }
+                catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException)
+                {
+                    failures++;
+                    _owner._logger.LogDebug("Connection to {Hop} failed ({Error}); retrying in {Backoff}", _endPoint, ex.Message, _owner.Backoff(failures));
+                }
+            }
+        }
+
+        private async Task<bool> WaitForWork(CancellationToken stopping)
+        {
+            try
+            {
+                return await Queue.Reader.WaitToReadAsync(stopping);
+            }
+            catch (OperationCanceledException)
+            {
+                return false;
+            }
+        }
+
+        private async Task SendAsync(PipeWriter writer, CancellationToken stopping)
+        {
+            while (await Queue.Reader.WaitToReadAsync(stopping))
+            {
+                int count = 0;
+                while (Queue.Reader.TryRead(out var packet))
+                {
+                    SphinxFrameCodec.Encode(packet.Size, packet.Mode, packet.SphinxPacket.Span, writer);
+                    count++;
+                }
+                var flushed = await writer.FlushAsync(stopping);
+                _owner._metrics.PacketsForwarded.Add(count);
+                if (flushed.IsCompleted)
+                {
+                    throw new IOException("the mix node closed the connection");
+                }
+            }
+        }
+    }
+}

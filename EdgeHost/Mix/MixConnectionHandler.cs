@@ -1,0 +1,130 @@
+using System.Buffers;
+using System.Net;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using NymGateway.EdgeHost.Telemetry;
+using NymGateway.Nym.Framing;
+
+namespace NymGateway.EdgeHost.Mix;
+
+/// <summary>
+/// One mix node's TCP connection: decodes frames straight from the pipe, hands complete frames
+/// to <see cref="PacketIngest"/> in batches, and only then lets the pipe move past them. A frame
+/// with an unknown size or mode byte closes the connection, as 0.9.2 closes it.
+/// </summary>
+public sealed class MixConnectionHandler(PacketIngest ingest, IOptions<EdgeOptions> options, ILogger<MixConnectionHandler> logger)
+    : ConnectionHandler
+{
+    private readonly ConnectionLimiter _limiter = new(options.Value.MaxMixConnectionsPerIp);
+    private readonly LogThrottle _log = new(20, TimeSpan.FromSeconds(10));
+
+    public override async Task OnConnectedAsync(ConnectionContext connection)
+    {
+        var remote = (connection.RemoteEndPoint as IPEndPoint)?.Address;
+        if (!_limiter.TryAcquire(remote))
+        {
+            Log(LogLevel.Warning, "Refusing mix connection from {Remote}: more than {Limit} open", remote, options.Value.MaxMixConnectionsPerIp);
+            connection.Abort();
+            return;
+        }
+        try
+        {
+            logger.LogDebug("Starting connection handler for {Remote}", connection.RemoteEndPoint);
+            await ReadFramesAsync(connection);
+        }
+        catch (Exception ex) when (ex is ConnectionResetException or OperationCanceledException or IOException)
+        {
+            logger.LogDebug("Mix connection from {Remote} ended: {Error}", connection.RemoteEndPoint, ex.Message);
+        }
+        finally
+        {
+            _limiter.Release(remote);
+        }
+    }
+
+    private async Task ReadFramesAsync(ConnectionContext connection)
+    {
+        var input = connection.Transport.Input;
+        var batch = new List<ReceivedPacket>();
+        while (true)
+        {
+            var result = await input.ReadAsync(connection.ConnectionClosed);
+            var buffer = result.Buffer;
+            var status = Collect(ref buffer, batch, out var error, out var storage);
+            try
+            {
+                if (batch.Count > 0)
+                {
+                    await ingest.IngestAsync(batch);
+                }
+            }
+            finally
+            {
+                if (storage is not null)
+                {
+                    ArrayPool<byte>.Shared.Return(storage);
+                }
+                batch.Clear();
+            }
+
+            if (status == FrameStatus.Error)
+            {
+                Log(LogLevel.Error, "The socket connection from {Remote} got corrupted with error: {Error}. Closing the socket", connection.RemoteEndPoint, error);
+                input.AdvanceTo(buffer.End);
+                return;
+            }
+            input.AdvanceTo(buffer.Start, buffer.End);
+            if (result.IsCompleted || result.IsCanceled)
+            {
+                logger.LogDebug("Closing connection from {Remote}", connection.RemoteEndPoint);
+                return;
+            }
+        }
+    }
+
+    /// <summary>Decodes every complete frame (up to the batch size) and copies their packets into one pooled buffer.</summary>
+    private FrameStatus Collect(ref ReadOnlySequence<byte> buffer, List<ReceivedPacket> batch, out FrameError error, out byte[]? storage)
+    {
+        storage = null;
+        error = default;
+        var frames = new List<SphinxFrame>();
+        var status = FrameStatus.NeedMoreData;
+        long bytes = 0;
+        while (frames.Count < options.Value.MaxFramesPerBatch)
+        {
+            status = SphinxFrameCodec.TryDecode(ref buffer, out var frame, out error);
+            if (status != FrameStatus.Frame)
+            {
+                break;
+            }
+            frames.Add(frame);
+            bytes += frame.Packet.Length;
+        }
+        if (frames.Count == 0)
+        {
+            return status;
+        }
+
+        storage = ArrayPool<byte>.Shared.Rent((int)bytes);
+        int offset = 0;
+        foreach (var frame in frames)
+        {
+            int length = (int)frame.Packet.Length;
+            frame.Packet.CopyTo(storage.AsSpan(offset));
+            batch.Add(new ReceivedPacket(frame.Size, frame.Mode, storage, offset, length));
+            offset += length;
+        }
+        return status;
+    }
+
+    private void Log(LogLevel level, string message, params object?[] args)
+    {
+        if (_log.TryEnter(out _))
+        {
+#pragma warning disable CA2254 // the templates are constants of this class
+            logger.Log(level, message, args);
+#pragma warning restore CA2254
+        }
+    }
+}

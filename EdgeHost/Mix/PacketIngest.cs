@@ -1,0 +1,126 @@
+using System.Buffers;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using NymGateway.EdgeHost.Forwarding;
+using NymGateway.EdgeHost.Telemetry;
+using NymGateway.Grains;
+using NymGateway.Nym.Encoding;
+using NymGateway.Nym.Forwarding;
+using NymGateway.Nym.Framing;
+using NymGateway.Nym.Gateway;
+using NymGateway.Nym.Sphinx;
+
+namespace NymGateway.EdgeHost.Mix;
+
+/// <summary>
+/// Turns a batch of packets from the mixnet into committed inbox messages: final-hop Sphinx
+/// processing on all cores, one grain call per destination client, SURB-ACKs forwarded once the
+/// messages are durable. A failed delivery is retried until the host stops, so the mix
+/// connection only moves on once its packets are stored.
+/// </summary>
+public sealed class PacketIngest(
+    GatewayIdentity identity,
+    IGrainFactory grains,
+    MixPacketForwarder forwarder,
+    GatewayMetrics metrics,
+    IHostApplicationLifetime lifetime,
+    ILogger<PacketIngest> logger)
+{
+    private readonly FinalHopProcessor _processor = new(new SphinxNode(identity.Sphinx.Secret));
+    private readonly LogThrottle _badPacketLog = new(10, TimeSpan.FromSeconds(10));
+    private readonly LogThrottle _deliveryLog = new(10, TimeSpan.FromSeconds(10));
+
+    public async Task IngestAsync(IReadOnlyList<ReceivedPacket> packets)
+    {
+        metrics.PacketsReceived.Add(packets.Count);
+        var processed = Unwrap(packets);
+
+        var byClient = new Dictionary<string, (List<byte[]> Messages, List<MixPacket> Acks)>();
+        foreach (var hop in processed)
+        {
+            if (hop is null)
+            {
+                continue;
+            }
+            var client = Base58Text.Encode(hop.Destination);
+            if (!byClient.TryGetValue(client, out var group))
+            {
+                byClient[client] = group = ([], []);
+            }
+            group.Messages.Add(hop.Message);
+            if (hop.ForwardAck is not null)
+            {
+                group.Acks.Add(hop.ForwardAck);
+            }
+        }
+
+        await Task.WhenAll(byClient.Select(pair => DeliverAsync(pair.Key, pair.Value.Messages, pair.Value.Acks)));
+    }
+
+    private ProcessedFinalHop?[] Unwrap(IReadOnlyList<ReceivedPacket> packets)
+    {
+        var results = new ProcessedFinalHop?[packets.Count];
+        if (packets.Count == 1)
+        {
+            results[0] = UnwrapOne(packets[0], ArrayPool<byte>.Shared);
+            return results;
+        }
+        Parallel.For(0, packets.Count, i => results[i] = UnwrapOne(packets[i], ArrayPool<byte>.Shared));
+        return results;
+    }
+
+    private ProcessedFinalHop? UnwrapOne(ReceivedPacket packet, ArrayPool<byte> pool)
+    {
+        var scratch = pool.Rent(packet.Length);
+        try
+        {
+            if (_processor.TryProcess(packet.Size, packet.Mode, packet.Span, scratch, out var result, out var error))
+            {
+                return result;
+            }
+            metrics.PacketsDropped.Add(1, new KeyValuePair<string, object?>("reason", error!.Kind.ToString()));
+            if (_badPacketLog.TryEnter(out int suppressed))
+            {
+                logger.LogWarning("Dropping a {Size} from the mixnet: {Error} ({Suppressed} more dropped unlogged)", packet.Size, error, suppressed);
+            }
+            return null;
+        }
+        finally
+        {
+            pool.Return(scratch);
+        }
+    }
+
+    private async Task DeliverAsync(string client, List<byte[]> messages, List<MixPacket> acks)
+    {
+        var inbox = grains.GetGrain<IInboxGrain>(client);
+        var backoff = TimeSpan.FromMilliseconds(50);
+        while (true)
+        {
+            try
+            {
+                var result = await inbox.Deliver([.. messages]);
+                metrics.MessagesStored.Add(result.Stored);
+                if (result.Refused > 0)
+                {
+                    metrics.PacketsDropped.Add(result.Refused, new KeyValuePair<string, object?>("reason", "InboxRefused"));
+                }
+                break;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException && !lifetime.ApplicationStopping.IsCancellationRequested)
+            {
+                if (_deliveryLog.TryEnter(out int suppressed))
+                {
+                    logger.LogWarning(ex, "Storing {Count} messages for {Client} failed; retrying in {Backoff} ({Suppressed} similar unlogged)",
+                        messages.Count, client, backoff, suppressed);
+                }
+                await Task.Delay(backoff, lifetime.ApplicationStopping).ConfigureAwait(false);
+                backoff = TimeSpan.FromMilliseconds(Math.Min(backoff.TotalMilliseconds * 2, 5000));
+            }
+        }
+        foreach (var ack in acks)
+        {
+            forwarder.Forward(ack);
+        }
+    }
+}

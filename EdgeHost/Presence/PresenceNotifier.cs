@@ -1,0 +1,63 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace NymGateway.EdgeHost.Presence;
+
+/// <summary>
+/// Registers the gateway with the validator on start and again on every interval, so the
+/// directory keeps it listed; an unreachable validator is logged and retried, never fatal.
+/// Unregisters on a clean shutdown.
+/// </summary>
+public sealed class PresenceNotifier(ValidatorClient validator, IOptions<PresenceOptions> options, ILogger<PresenceNotifier> logger)
+    : BackgroundService
+{
+    private readonly PresenceOptions _options = options.Value;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (string.IsNullOrEmpty(_options.ValidatorUrl))
+        {
+            logger.LogInformation("No validator configured; presence notifications are off");
+            return;
+        }
+        logger.LogInformation("Starting presence notifier...");
+        var info = new GatewayRegistrationInfo(_options.MixAnnounceAddress, _options.IdentityKey, _options.SphinxKey,
+            _options.Version, _options.Location, _options.IncentivesAddress, _options.ClientsAnnounceAddress);
+        using var timer = new PeriodicTimer(_options.Interval);
+        do
+        {
+            try
+            {
+                await validator.RegisterAsync(_options.ValidatorUrl, info, stoppingToken);
+                logger.LogDebug("Registered presence with {Validator}", _options.ValidatorUrl);
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !stoppingToken.IsCancellationRequested)
+            {
+                logger.LogWarning("failed to register with the validator {Validator} - {Error}; retrying in {Interval}",
+                    _options.ValidatorUrl, ex.Message, _options.Interval);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken).AsTask().ContinueWith(t => !t.IsCanceled && t.Result, TaskScheduler.Default));
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        if (string.IsNullOrEmpty(_options.ValidatorUrl) || !_options.UnregisterOnShutdown)
+        {
+            return;
+        }
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(5));
+            await validator.UnregisterAsync(_options.ValidatorUrl, _options.IdentityKey, timeout.Token);
+            logger.LogInformation("unregistration was successful!");
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        {
+            logger.LogError("failed to unregister with validator... - {Error}", ex.Message);
+        }
+    }
+}

@@ -1,0 +1,21 @@
+namespace NymGateway.Grains;
+
+/// <summary>
+/// The undelivered messages of one client (keyed by the client's address in base58), in
+/// arrival order. Messages are durable before <see cref="Deliver"/> returns and are deleted
+/// only when the edge acknowledges that their websocket send completed.
+/// </summary>
+public interface IInboxGrain : IGrainWithStringKey
+{
+    /// <summary>Stores the messages, then notifies the client's stream.</summary>
+    Task<DeliveryResult> Deliver(byte[][] messages);
+
+    /// <summary>Stored messages with an id above <paramref name="afterId"/>, oldest first.</summary>
+    Task<InboxMessage[]> Read(long afterId, int maxMessages);
+
+    /// <summary>Deletes messages whose push to the client completed.</summary>
+    Task Acknowledge(long[] ids);
+
+    /// <summary>Called by the client's ledger entry when it registers, so deliveries are accepted.</summary>
+    Task ClientRegistered();
+}

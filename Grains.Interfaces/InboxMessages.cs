@@ -1,0 +1,28 @@
+namespace NymGateway.Grains;
+
+/// <summary>One stored message: its store id (arrival order) and its bytes.</summary>
+[GenerateSerializer, Immutable]
+public sealed record InboxMessage([property: Id(0)] long Id, [property: Id(1)] byte[] Content);
+
+/// <summary>
+/// What the inbox stream tells the edge that holds a client's socket: new messages, already
+/// durable, or that a newer session took the client over. A notification only; the store is
+/// the truth, so a lost event delays delivery until the next drain, never loses a message.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record InboxEvent(
+    [property: Id(0)] InboxMessage[] Messages,
+    [property: Id(1)] Guid? SessionTakenOverBy = null);
+
+/// <summary>How many messages of a delivery were stored, and how many refused (unknown client, full inbox).</summary>
+[GenerateSerializer, Immutable]
+public sealed record DeliveryResult([property: Id(0)] int Stored, [property: Id(1)] int Refused);
+
+public static class InboxStreams
+{
+    /// <summary>Name of the Orleans stream provider that carries <see cref="InboxEvent"/>s.</summary>
+    public const string Provider = "InboxEvents";
+
+    /// <summary>Stream namespace; the key is the client's address in base58.</summary>
+    public const string Namespace = "inbox";
+}

@@ -1,0 +1,278 @@
+using System.Data.Common;
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace NymGateway.Grains.Storage;
+
+/// <summary>
+/// <see cref="IGatewayStore"/> over ADO.NET, for SQLite and PostgreSQL alike. Writes from all
+/// grains go through one writer that commits whatever is queued in a single transaction
+/// (group commit), so a busy gateway pays one commit for many messages.
+/// </summary>
+public sealed class AdoNetGatewayStore : IGatewayStore, IAsyncDisposable
+{
+    private readonly DbDataSource _dataSource;
+    private readonly GatewayStoreOptions _options;
+    private readonly ILogger<AdoNetGatewayStore> _logger;
+    private readonly Channel<PendingWrite> _writes = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task _writer;
+
+    public AdoNetGatewayStore(IOptions<GatewayStoreOptions> options, ILogger<AdoNetGatewayStore> logger)
+    {
+        _options = options.Value;
+        _logger = logger;
+        _dataSource = _options.Provider == StoreProvider.Sqlite
+            ? SqliteFactory.Instance.CreateDataSource(SqliteConnectionString(_options.ConnectionString))
+            : NpgsqlDataSource.Create(_options.ConnectionString);
+        _writer = Task.Run(WriteLoopAsync);
+    }
+
+    public DbDataSource DataSource => _dataSource;
+
+    /// <summary>Creates the tables (idempotent) and sets SQLite's journal to WAL.</summary>
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        if (_options.Provider == StoreProvider.Sqlite)
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            await ExecuteAsync(connection, "PRAGMA journal_mode=WAL;", cancellationToken);
+        }
+        await SchemaScripts.ApplyAsync(_dataSource, _options.Provider, cancellationToken);
+    }
+
+    public Task<long[]> AppendAsync(string address, IReadOnlyList<byte[]> messages)
+    {
+        if (messages.Count == 0)
+        {
+            return Task.FromResult(Array.Empty<long>());
+        }
+        var write = new AppendWrite(address, messages);
+        return Enqueue(write, write.Completion);
+    }
+
+    public Task DeleteAsync(IReadOnlyList<long> ids)
+    {
+        if (ids.Count == 0)
+        {
+            return Task.CompletedTask;
+        }
+        var write = new DeleteWrite(ids);
+        return Enqueue(write, write.Completion);
+    }
+
+    public async Task<InboxMessage[]> ReadAsync(string address, long afterId, int maxMessages)
+    {
+        await using var connection = await OpenAsync(CancellationToken.None);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT id, content FROM gateway_messages WHERE address = @address AND id > @after ORDER BY id LIMIT @limit";
+        Add(command, "address", address);
+        Add(command, "after", afterId);
+        Add(command, "limit", maxMessages);
+        var messages = new List<InboxMessage>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            messages.Add(new InboxMessage(reader.GetInt64(0), (byte[])reader.GetValue(1)));
+        }
+        return [.. messages];
+    }
+
+    public async Task<int> CountAsync(string address)
+    {
+        await using var connection = await OpenAsync(CancellationToken.None);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM gateway_messages WHERE address = @address";
+        Add(command, "address", address);
+        return Convert.ToInt32(await command.ExecuteScalarAsync());
+    }
+
+    public async Task<int> DeleteOlderThanAsync(DateTimeOffset cutoff)
+    {
+        await using var connection = await OpenAsync(CancellationToken.None);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM gateway_messages WHERE received_at < @cutoff";
+        Add(command, "cutoff", cutoff.ToUnixTimeMilliseconds());
+        return await command.ExecuteNonQueryAsync();
+    }
+
+    public async Task<byte[]?> GetClientAsync(string address)
+    {
+        await using var connection = await OpenAsync(CancellationToken.None);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT shared_keys FROM gateway_clients WHERE address = @address";
+        Add(command, "address", address);
+        return await command.ExecuteScalarAsync() as byte[];
+    }
+
+    public async Task PutClientAsync(string address, byte[] sharedKeys)
+    {
+        await using var connection = await OpenAsync(CancellationToken.None);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            INSERT INTO gateway_clients (address, shared_keys, registered_at) VALUES (@address, @keys, @now)
+            ON CONFLICT (address) DO UPDATE SET shared_keys = excluded.shared_keys, registered_at = excluded.registered_at
+            """;
+        Add(command, "address", address);
+        Add(command, "keys", sharedKeys);
+        Add(command, "now", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        await command.ExecuteNonQueryAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _writes.Writer.TryComplete();
+        await _writer.ConfigureAwait(false);
+        await _dataSource.DisposeAsync();
+    }
+
+    private async Task<T> Enqueue<T>(PendingWrite write, Task<T> completion)
+    {
+        if (!_writes.Writer.TryWrite(write))
+        {
+            throw new ObjectDisposedException(nameof(AdoNetGatewayStore));
+        }
+        return await completion.ConfigureAwait(false);
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var batch = new List<PendingWrite>();
+        DbConnection? connection = null;
+        while (await _writes.Reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            batch.Clear();
+            while (batch.Count < _options.MaxWritesPerCommit && _writes.Reader.TryRead(out var write))
+            {
+                batch.Add(write);
+            }
+            try
+            {
+                connection ??= await OpenAsync(CancellationToken.None).ConfigureAwait(false);
+                var results = await CommitAsync(connection, batch).ConfigureAwait(false);
+                for (int i = 0; i < batch.Count; i++)
+                {
+                    batch[i].Complete(results[i]);
+                }
+            }
+            catch (Exception ex) when (ex is DbException or InvalidOperationException or IOException or TimeoutException)
+            {
+                _logger.LogError(ex, "Committing {Count} queued writes failed; their callers will retry", batch.Count);
+                foreach (var write in batch)
+                {
+                    write.Fail(ex);
+                }
+                if (connection is not null)
+                {
+                    await connection.DisposeAsync().ConfigureAwait(false);
+                    connection = null;
+                }
+            }
+        }
+        if (connection is not null)
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<long[]?[]> CommitAsync(DbConnection connection, List<PendingWrite> batch)
+    {
+        var results = new long[]?[batch.Count];
+        await using var transaction = await connection.BeginTransactionAsync().ConfigureAwait(false);
+        await using var insert = connection.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText = "INSERT INTO gateway_messages (address, content, received_at) VALUES (@address, @content, @now) RETURNING id";
+        var address = Add(insert, "address", "");
+        var content = Add(insert, "content", Array.Empty<byte>());
+        Add(insert, "now", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+
+        await using var delete = connection.CreateCommand();
+        delete.Transaction = transaction;
+        delete.CommandText = "DELETE FROM gateway_messages WHERE id = @id";
+        var id = Add(delete, "id", 0L);
+
+        for (int i = 0; i < batch.Count; i++)
+        {
+            switch (batch[i])
+            {
+                case AppendWrite append:
+                    var ids = new long[append.Messages.Count];
+                    address.Value = append.Address;
+                    for (int m = 0; m < ids.Length; m++)
+                    {
+                        content.Value = append.Messages[m];
+                        ids[m] = Convert.ToInt64(await insert.ExecuteScalarAsync().ConfigureAwait(false));
+                    }
+                    results[i] = ids;
+                    break;
+                case DeleteWrite remove:
+                    foreach (var messageId in remove.Ids)
+                    {
+                        id.Value = messageId;
+                        await delete.ExecuteNonQueryAsync().ConfigureAwait(false);
+                    }
+                    break;
+            }
+        }
+        await transaction.CommitAsync().ConfigureAwait(false);
+        return results;
+    }
+
+    private async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        if (_options.Provider == StoreProvider.Sqlite)
+        {
+            // Durable on power loss, not just on a process crash; group commit pays for the fsync.
+            await ExecuteAsync(connection, "PRAGMA synchronous=FULL; PRAGMA busy_timeout=10000;", cancellationToken);
+        }
+        return connection;
+    }
+
+    private static async Task ExecuteAsync(DbConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static DbParameter Add(DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
+        return parameter;
+    }
+
+    private static string SqliteConnectionString(string connectionString) =>
+        new SqliteConnectionStringBuilder(connectionString) { Pooling = true, Mode = SqliteOpenMode.ReadWriteCreate }.ToString();
+
+    private abstract class PendingWrite
+    {
+        public abstract void Complete(long[]? result);
+
+        public abstract void Fail(Exception error);
+    }
+
+    private sealed class AppendWrite(string address, IReadOnlyList<byte[]> messages) : PendingWrite
+    {
+        private readonly TaskCompletionSource<long[]> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public string Address { get; } = address;
+        public IReadOnlyList<byte[]> Messages { get; } = messages;
+        public Task<long[]> Completion => _completion.Task;
+        public override void Complete(long[]? result) => _completion.TrySetResult(result!);
+        public override void Fail(Exception error) => _completion.TrySetException(error);
+    }
+
+    private sealed class DeleteWrite(IReadOnlyList<long> ids) : PendingWrite
+    {
+        private readonly TaskCompletionSource<bool> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public IReadOnlyList<long> Ids { get; } = ids;
+        public Task<bool> Completion => _completion.Task;
+        public override void Complete(long[]? result) => _completion.TrySetResult(true);
+        public override void Fail(Exception error) => _completion.TrySetException(error);
+    }
+}

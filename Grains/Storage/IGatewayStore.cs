@@ -1,0 +1,23 @@
+namespace NymGateway.Grains.Storage;
+
+/// <summary>
+/// The gateway's durable state: the client ledger and the inbox messages. Writes are
+/// committed before their task completes.
+/// </summary>
+public interface IGatewayStore
+{
+    Task<long[]> AppendAsync(string address, IReadOnlyList<byte[]> messages);
+
+    Task<InboxMessage[]> ReadAsync(string address, long afterId, int maxMessages);
+
+    Task<int> CountAsync(string address);
+
+    Task DeleteAsync(IReadOnlyList<long> ids);
+
+    /// <summary>Deletes messages older than <paramref name="cutoff"/>; returns how many.</summary>
+    Task<int> DeleteOlderThanAsync(DateTimeOffset cutoff);
+
+    Task<byte[]?> GetClientAsync(string address);
+
+    Task PutClientAsync(string address, byte[] sharedKeys);
+}

@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace NymGateway.Grains.Storage;
+
+/// <summary>Deletes messages older than the configured age, on an interval, so abandoned inboxes do not grow forever.</summary>
+public sealed class InboxSweeper(IGatewayStore store, IOptions<GatewayStoreOptions> options, ILogger<InboxSweeper> logger)
+    : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.SweepInterval);
+        do
+        {
+            try
+            {
+                int deleted = await store.DeleteOlderThanAsync(DateTimeOffset.UtcNow - options.Value.MaxMessageAge);
+                if (deleted > 0)
+                {
+                    logger.LogInformation("Deleted {Count} messages older than {Age}", deleted, options.Value.MaxMessageAge);
+                }
+            }
+            catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException)
+            {
+                logger.LogWarning(ex, "Sweeping old messages failed; will try again in {Interval}", options.Value.SweepInterval);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+}

@@ -1,0 +1,85 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using NymGateway.Cli.Config;
+using NymGateway.Cli.Hosting;
+using NymGateway.EdgeHost;
+using NymGateway.Grains.Storage;
+
+namespace NymGateway.Tests.EndToEnd;
+
+/// <summary>
+/// A whole gateway (silo + edge, SQLite) in this process on loopback ports of its own, over a
+/// temporary directory that survives <see cref="RestartAsync"/>.
+/// </summary>
+public sealed class SingleProcessGateway : IAsyncDisposable
+{
+    private WebApplication? _app;
+
+    private SingleProcessGateway(GatewayConfig config, GatewayIdentity identity)
+    {
+        Config = config;
+        Identity = identity;
+    }
+
+    public GatewayConfig Config { get; }
+    public GatewayIdentity Identity { get; }
+    public IPEndPoint MixEndPoint => Config.MixListeningAddress;
+    public Uri ClientsUri => new($"ws://{Config.ClientsListeningAddress}/");
+    public IGatewayStore Store => _app!.Services.GetRequiredService<IGatewayStore>();
+
+    public static async Task<SingleProcessGateway> StartAsync(Action<GatewayConfig>? configure = null)
+    {
+        var root = Path.Combine(Path.GetTempPath(), "nym-gateway-tests", Guid.NewGuid().ToString("N"));
+        var config = GatewayConfig.CreateDefault("test", root);
+        var ports = FreePorts.Take(4);
+        config.MixListeningAddress = new IPEndPoint(IPAddress.Loopback, ports[0]);
+        config.ClientsListeningAddress = new IPEndPoint(IPAddress.Loopback, ports[1]);
+        config.SiloPort = ports[2];
+        config.GatewayPort = ports[3];
+        config.ValidatorRestUrl = "";
+        config.PacketForwardingInitialBackoff = TimeSpan.FromMilliseconds(100);
+        configure?.Invoke(config);
+        GatewayKeyFiles.Create(config);
+
+        var gateway = new SingleProcessGateway(config, GatewayKeyFiles.Load(config));
+        await gateway.StartHostAsync();
+        return gateway;
+    }
+
+    /// <summary>Stops the whole host and starts a new one on the same database, keys and ports.</summary>
+    public async Task RestartAsync()
+    {
+        await StopHostAsync();
+        await StartHostAsync();
+    }
+
+    private async Task StartHostAsync()
+    {
+        _app = GatewayHostFactory.BuildSingleProcess(Config, Identity);
+        await _app.Services.GetRequiredService<AdoNetGatewayStore>().InitializeAsync(CancellationToken.None);
+        await _app.StartAsync();
+    }
+
+    private async Task StopHostAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+            _app = null;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopHostAsync();
+        try
+        {
+            Directory.Delete(Config.RootDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}

@@ -1,0 +1,159 @@
+using System.Net;
+using NymGateway.Grains;
+using NymGateway.Nym.Addressing;
+using NymGateway.Nym.Forwarding;
+using NymGateway.Nym.Framing;
+using NymGateway.Nym.GatewayRequests;
+using NymGateway.Tools;
+using Xunit;
+
+namespace NymGateway.Tests.EndToEnd;
+
+/// <summary>The whole gateway on real sockets and a real SQLite file, as 0.9.2 clients and mix nodes use it.</summary>
+[Trait("Category", "EndToEnd")]
+public sealed class SingleProcessGatewayTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
+    private SingleProcessGateway _gateway = null!;
+    private MixNodeStub _mixNode = null!;
+
+    public async Task InitializeAsync()
+    {
+        _gateway = await SingleProcessGateway.StartAsync();
+        _mixNode = new MixNodeStub();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _mixNode.DisposeAsync();
+        await _gateway.DisposeAsync();
+    }
+
+    private byte[] SphinxKey => _gateway.Identity.Sphinx.PublicKey;
+
+    private async Task<TestClient> RegisteredClientAsync()
+    {
+        var client = await TestClient.ConnectAsync(_gateway.ClientsUri);
+        var response = await client.RegisterAsync(_gateway.Identity.Identity.PublicKey, Timeout);
+        Assert.Equal(new ServerResponse.Register(true), response);
+        return client;
+    }
+
+    private byte[] Packet(TestClient client, byte[] message) =>
+        FinalHopPackets.Regular(SphinxKey, client.AddressBytes, message, new NodeAddress(_mixNode.EndPoint), new byte[PacketSizes.Ack]);
+
+    private static byte[] Message(int i) => System.Text.Encoding.UTF8.GetBytes($"message number {i:D4}");
+
+    [Fact]
+    public async Task Stored_messages_survive_a_restart_and_arrive_in_order_then_are_deleted()
+    {
+        var client = await RegisteredClientAsync();
+        var keys = client.Keys!;
+        var identity = client.Identity;
+        await client.DisposeAsync();
+
+        using (var mix = await MixSender.ConnectAsync(_gateway.MixEndPoint))
+        {
+            for (int i = 0; i < 30; i++)
+            {
+                await mix.SendPacketAsync(Packet(client, Message(i)));
+            }
+            await WaitUntilAsync(async () => (await _gateway.Store.CountAsync(client.Address)) == 30);
+        }
+
+        await _gateway.RestartAsync();
+        Assert.Equal(30, await _gateway.Store.CountAsync(client.Address));
+
+        await using var again = await TestClient.ConnectAsync(_gateway.ClientsUri, identity);
+        Assert.Equal(new ServerResponse.Authenticate(true), await again.AuthenticateAsync(keys, Timeout));
+        for (int i = 0; i < 30; i++)
+        {
+            Assert.Equal(Message(i), await again.ReceivePushAsync(Timeout));
+        }
+        await WaitUntilAsync(async () => (await _gateway.Store.CountAsync(client.Address)) == 0);
+        Assert.False(await again.HasPushWithinAsync(TimeSpan.FromMilliseconds(300)));
+    }
+
+    [Fact]
+    public async Task Messages_are_pushed_live_to_a_connected_client()
+    {
+        await using var client = await RegisteredClientAsync();
+        using var mix = await MixSender.ConnectAsync(_gateway.MixEndPoint);
+        for (int i = 0; i < 10; i++)
+        {
+            await mix.SendPacketAsync(Packet(client, Message(i)));
+            Assert.Equal(Message(i), await client.ReceivePushAsync(Timeout));
+        }
+        await WaitUntilAsync(async () => (await _gateway.Store.CountAsync(client.Address)) == 0);
+    }
+
+    [Fact]
+    public async Task The_surb_ack_is_forwarded_byte_for_byte_to_its_first_hop()
+    {
+        await using var client = await RegisteredClientAsync();
+        var ack = new byte[PacketSizes.Ack];
+        Random.Shared.NextBytes(ack);
+        var packet = FinalHopPackets.Regular(SphinxKey, client.AddressBytes, Message(1), new NodeAddress(_mixNode.EndPoint), ack);
+        using var mix = await MixSender.ConnectAsync(_gateway.MixEndPoint);
+        await mix.SendPacketAsync(packet, PacketMode.VPN);
+
+        var (size, mode, forwarded) = await _mixNode.ReceiveAsync(Timeout);
+        Assert.Equal(PacketSize.ACKPacket, size);
+        Assert.Equal(PacketMode.VPN, mode);
+        Assert.Equal(ack, forwarded);
+        Assert.Equal(Message(1), await client.ReceivePushAsync(Timeout));
+    }
+
+    [Fact]
+    public async Task A_forward_sphinx_request_reaches_the_first_mix_node_framed()
+    {
+        await using var client = await RegisteredClientAsync();
+        var sphinx = FinalHopPackets.Ack(SphinxKey, new byte[32], [1, 2, 3]);
+        var response = await client.ForwardAsync(new MixPacket(new NodeAddress(_mixNode.EndPoint), sphinx, PacketMode.Mix), Timeout);
+        Assert.Equal(new ServerResponse.Send(true), response);
+
+        var (size, mode, forwarded) = await _mixNode.ReceiveAsync(Timeout);
+        Assert.Equal(PacketSize.ACKPacket, size);
+        Assert.Equal(PacketMode.Mix, mode);
+        Assert.Equal(sphinx, forwarded);
+    }
+
+    [Fact]
+    public async Task Packets_for_unregistered_clients_are_dropped_not_stored()
+    {
+        var stranger = NymGateway.Nym.Keys.IdentityKeyPair.Generate();
+        using var mix = await MixSender.ConnectAsync(_gateway.MixEndPoint);
+        await mix.SendPacketAsync(FinalHopPackets.Regular(SphinxKey, stranger.PublicKey.Bytes.ToArray(), Message(1), new NodeAddress(_mixNode.EndPoint), new byte[PacketSizes.Ack]));
+        // 0.9.2 still forwards the SURB-ACK of a packet it cannot store.
+        await _mixNode.ReceiveAsync(Timeout);
+        Assert.Equal(0, await _gateway.Store.CountAsync(stranger.PublicKey.ToBase58()));
+    }
+
+    [Fact]
+    public async Task A_second_connection_of_a_client_replaces_the_first()
+    {
+        var first = await RegisteredClientAsync();
+        await using var second = await TestClient.ConnectAsync(_gateway.ClientsUri, first.Identity);
+        Assert.Equal(new ServerResponse.Authenticate(true), await second.AuthenticateAsync(first.Keys!, Timeout));
+        await first.Closed.WaitAsync(Timeout);
+        Assert.True(first.IsClosed);
+
+        using var mix = await MixSender.ConnectAsync(_gateway.MixEndPoint);
+        await mix.SendPacketAsync(Packet(second, Message(7)));
+        Assert.Equal(Message(7), await second.ReceivePushAsync(Timeout));
+        await first.DisposeAsync();
+    }
+
+    internal static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow + Timeout;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("condition not met in time");
+            }
+            await Task.Delay(50);
+        }
+    }
+}

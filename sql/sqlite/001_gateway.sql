@@ -1,0 +1,20 @@
+-- NymGateway.Orleans: the gateway's own tables on the embedded SQLite database.
+-- Applied at every start; every statement is idempotent.
+
+-- The client ledger: one row per registered client (its "access token").
+CREATE TABLE IF NOT EXISTS gateway_clients (
+    address        TEXT    NOT NULL PRIMARY KEY,   -- client address (ed25519 identity), base58
+    shared_keys    BLOB    NOT NULL,               -- AES-128-CTR key (16) || HMAC-BLAKE3 key (16)
+    registered_at  INTEGER NOT NULL                -- unix milliseconds
+);
+
+-- Undelivered messages; id gives arrival order across the whole gateway.
+CREATE TABLE IF NOT EXISTS gateway_messages (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    address      TEXT    NOT NULL,
+    content      BLOB    NOT NULL,
+    received_at  INTEGER NOT NULL                  -- unix milliseconds, for the age limit
+);
+
+CREATE INDEX IF NOT EXISTS gateway_messages_by_address ON gateway_messages (address, id);
+CREATE INDEX IF NOT EXISTS gateway_messages_by_age ON gateway_messages (received_at);
