@@ -18,6 +18,12 @@ public interface IClientGrain : IGrainWithStringKey
     /// </summary>
     Task TakeOver(Guid session);
 
+    /// <summary>
+    /// Re-asserts a live session (and keeps both grains active); false when another session has
+    /// taken the client over, so the caller should close.
+    /// </summary>
+    Task<bool> Heartbeat(Guid session);
+
     /// <summary>Forgets the session if it is still the current one.</summary>
     Task Release(Guid session);
 }

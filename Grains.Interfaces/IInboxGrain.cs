@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace NymGateway.Grains;
 
 /// <summary>
@@ -7,8 +9,8 @@ namespace NymGateway.Grains;
 /// </summary>
 public interface IInboxGrain : IGrainWithStringKey
 {
-    /// <summary>Stores the messages, then notifies the client's stream.</summary>
-    Task<DeliveryResult> Deliver(byte[][] messages);
+    /// <summary>Stores the messages, then, if the client is connected, notifies its stream.</summary>
+    Task<DeliveryResult> Deliver(Immutable<byte[][]> messages);
 
     /// <summary>Stored messages with an id above <paramref name="afterId"/>, oldest first.</summary>
     Task<InboxMessage[]> Read(long afterId, int maxMessages);
@@ -18,4 +20,7 @@ public interface IInboxGrain : IGrainWithStringKey
 
     /// <summary>Called by the client's ledger entry when it registers, so deliveries are accepted.</summary>
     Task ClientRegistered();
+
+    /// <summary>Called by the client's ledger entry: whether some edge holds the client's socket (and so listens on its stream).</summary>
+    Task SetOnline(bool online);
 }

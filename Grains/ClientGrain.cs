@@ -15,7 +15,7 @@ public sealed class ClientGrain(IGatewayStore store) : Grain, IClientGrain
         await store.PutClientAsync(this.GetPrimaryKeyString(), sharedKeys);
         _sharedKeys = sharedKeys;
         _loaded = true;
-        await GrainFactory.GetGrain<IInboxGrain>(this.GetPrimaryKeyString()).ClientRegistered();
+        await Inbox.ClientRegistered();
     }
 
     public async Task<byte[]?> GetSharedKeys()
@@ -32,6 +32,7 @@ public sealed class ClientGrain(IGatewayStore store) : Grain, IClientGrain
     {
         var previous = _session;
         _session = session;
+        await Inbox.SetOnline(true);
         if (previous is not null && previous != session)
         {
             var stream = this.GetStreamProvider(InboxStreams.Provider)
@@ -40,12 +41,25 @@ public sealed class ClientGrain(IGatewayStore store) : Grain, IClientGrain
         }
     }
 
-    public Task Release(Guid session)
+    public async Task<bool> Heartbeat(Guid session)
+    {
+        if (_session is null)
+        {
+            // This grain was reactivated (or its silo died) while the session lived on.
+            _session = session;
+            await Inbox.SetOnline(true);
+        }
+        return _session == session;
+    }
+
+    public async Task Release(Guid session)
     {
         if (_session == session)
         {
             _session = null;
+            await Inbox.SetOnline(false);
         }
-        return Task.CompletedTask;
     }
+
+    private IInboxGrain Inbox => GrainFactory.GetGrain<IInboxGrain>(this.GetPrimaryKeyString());
 }

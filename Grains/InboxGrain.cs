@@ -1,3 +1,4 @@
+using Orleans.Concurrency;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NymGateway.Grains.Storage;
@@ -8,13 +9,15 @@ namespace NymGateway.Grains;
 /// <summary>
 /// One client's inbox. Deliveries are refused for clients that never registered (0.9.2 keeps
 /// no inbox for them either) and beyond the per-inbox limit; everything accepted is committed
-/// before the call returns, then announced on the client's stream.
+/// before the call returns, then announced on the client's stream while the client is online
+/// (an offline client's edge drains the store when it connects, so nobody listens before).
 /// </summary>
 public sealed class InboxGrain(IGatewayStore store, IOptions<GatewayStoreOptions> options, ILogger<InboxGrain> logger)
     : Grain, IInboxGrain
 {
     private IAsyncStream<InboxEvent> _stream = null!;
     private bool? _registered;
+    private bool _online;
     private int? _stored;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -24,8 +27,9 @@ public sealed class InboxGrain(IGatewayStore store, IOptions<GatewayStoreOptions
         return Task.CompletedTask;
     }
 
-    public async Task<DeliveryResult> Deliver(byte[][] messages)
+    public async Task<DeliveryResult> Deliver(Immutable<byte[][]> batch)
     {
+        var messages = batch.Value;
         var address = this.GetPrimaryKeyString();
         _registered ??= await store.GetClientAsync(address) is not null;
         if (_registered != true)
@@ -49,7 +53,10 @@ public sealed class InboxGrain(IGatewayStore store, IOptions<GatewayStoreOptions
 
         var ids = await store.AppendAsync(address, accepted);
         _stored += ids.Length;
-        await Announce(ids, accepted);
+        if (_online)
+        {
+            await Announce(ids, accepted);
+        }
         return new DeliveryResult(ids.Length, messages.Length - ids.Length);
     }
 
@@ -66,6 +73,12 @@ public sealed class InboxGrain(IGatewayStore store, IOptions<GatewayStoreOptions
     public Task ClientRegistered()
     {
         _registered = true;
+        return Task.CompletedTask;
+    }
+
+    public Task SetOnline(bool online)
+    {
+        _online = online;
         return Task.CompletedTask;
     }
 

@@ -8,5 +8,5 @@ public sealed class InboxStreamOptions
 {
     public TimeSpan PollPeriod { get; set; } = TimeSpan.FromMilliseconds(5);
 
-    public int QueueCount { get; set; } = 4;
+    public int QueueCount { get; set; } = 2;
 }

@@ -56,7 +56,7 @@ public sealed class GatewayConfig
     public int SiloPort { get; set; } = 11111;
     public int GatewayPort { get; set; } = 30000;
     public TimeSpan StreamPollPeriod { get; set; } = TimeSpan.FromMilliseconds(5);
-    public int StreamQueueCount { get; set; } = 4;
+    public int StreamQueueCount { get; set; } = 2;
 
     // [limits]
     public int MaxMixConnectionsPerIp { get; set; } = 64;

@@ -58,6 +58,8 @@ public sealed class InboxPump(
                 }
                 catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
                 {
+                    // Quiet for a while: re-assert the session (which also catches a missed take-over) and re-read the store.
+                    TakenOver = !await cluster.GetGrain<IClientGrain>(client).Heartbeat(session);
                     _drainRequested = true;
                     continue;
                 }

@@ -49,7 +49,7 @@ public sealed class MixConnectionHandler(PacketIngest ingest, IOptions<EdgeOptio
         var batch = new List<ReceivedPacket>();
         while (true)
         {
-            var result = await input.ReadAsync(connection.ConnectionClosed);
+            var result = await input.ReadAsync();
             var buffer = result.Buffer;
             var status = Collect(ref buffer, batch, out var error, out var storage);
             try
@@ -74,9 +74,11 @@ public sealed class MixConnectionHandler(PacketIngest ingest, IOptions<EdgeOptio
                 input.AdvanceTo(buffer.End);
                 return;
             }
-            input.AdvanceTo(buffer.Start, buffer.End);
-            if (result.IsCompleted || result.IsCanceled)
+            bool moreFrames = status == FrameStatus.Frame;
+            input.AdvanceTo(buffer.Start, moreFrames ? buffer.Start : buffer.End);
+            if ((result.IsCompleted || result.IsCanceled) && !moreFrames)
             {
+                // Only once every complete frame the peer sent has been stored.
                 logger.LogDebug("Closing connection from {Remote}", connection.RemoteEndPoint);
                 return;
             }

@@ -1,3 +1,4 @@
+using Orleans.Concurrency;
 using System.Buffers;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -33,7 +34,7 @@ public sealed class PacketIngest(
     public async Task IngestAsync(IReadOnlyList<ReceivedPacket> packets)
     {
         metrics.PacketsReceived.Add(packets.Count);
-        var processed = Unwrap(packets);
+        var processed = await UnwrapAsync(packets);
 
         var byClient = new Dictionary<string, (List<byte[]> Messages, List<MixPacket> Acks)>();
         foreach (var hop in processed)
@@ -57,16 +58,37 @@ public sealed class PacketIngest(
         await Task.WhenAll(byClient.Select(pair => DeliverAsync(pair.Key, pair.Value.Messages, pair.Value.Acks)));
     }
 
-    private ProcessedFinalHop?[] Unwrap(IReadOnlyList<ReceivedPacket> packets)
+    /// <summary>
+    /// Unwraps the batch in one chunk per core. The chunks are queued work items, never a
+    /// blocking Parallel.For, so mix connections and Orleans do not starve the thread pool.
+    /// </summary>
+    private async Task<ProcessedFinalHop?[]> UnwrapAsync(IReadOnlyList<ReceivedPacket> packets)
     {
         var results = new ProcessedFinalHop?[packets.Count];
-        if (packets.Count == 1)
+        int chunks = Math.Min(Environment.ProcessorCount, packets.Count);
+        if (chunks <= 1)
         {
-            results[0] = UnwrapOne(packets[0], ArrayPool<byte>.Shared);
+            UnwrapRange(packets, results, 0, packets.Count);
             return results;
         }
-        Parallel.For(0, packets.Count, i => results[i] = UnwrapOne(packets[i], ArrayPool<byte>.Shared));
+        int size = (packets.Count + chunks - 1) / chunks;
+        var work = new Task[chunks];
+        for (int c = 0; c < chunks; c++)
+        {
+            int start = c * size;
+            int end = Math.Min(packets.Count, start + size);
+            work[c] = Task.Run(() => UnwrapRange(packets, results, start, end));
+        }
+        await Task.WhenAll(work).ConfigureAwait(false);
         return results;
+    }
+
+    private void UnwrapRange(IReadOnlyList<ReceivedPacket> packets, ProcessedFinalHop?[] results, int start, int end)
+    {
+        for (int i = start; i < end; i++)
+        {
+            results[i] = UnwrapOne(packets[i], ArrayPool<byte>.Shared);
+        }
     }
 
     private ProcessedFinalHop? UnwrapOne(ReceivedPacket packet, ArrayPool<byte> pool)
@@ -99,7 +121,7 @@ public sealed class PacketIngest(
         {
             try
             {
-                var result = await inbox.Deliver([.. messages]);
+                var result = await inbox.Deliver(new Immutable<byte[][]>([.. messages]));
                 metrics.MessagesStored.Add(result.Stored);
                 if (result.Refused > 0)
                 {

@@ -27,7 +27,7 @@ public sealed class AdoNetGatewayStore : IGatewayStore, IAsyncDisposable
         _dataSource = _options.Provider == StoreProvider.Sqlite
             ? SqliteFactory.Instance.CreateDataSource(SqliteConnectionString(_options.ConnectionString))
             : NpgsqlDataSource.Create(_options.ConnectionString);
-        _writer = Task.Run(WriteLoopAsync);
+        _writer = Task.Factory.StartNew(WriteLoopAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
     }
 
     public DbDataSource DataSource => _dataSource;
@@ -38,7 +38,8 @@ public sealed class AdoNetGatewayStore : IGatewayStore, IAsyncDisposable
         if (_options.Provider == StoreProvider.Sqlite)
         {
             await using var connection = await OpenAsync(cancellationToken);
-            await ExecuteAsync(connection, "PRAGMA journal_mode=WAL;", cancellationToken);
+            // 16 KiB pages hold several ~1.6 KiB messages each (a third faster than 4 KiB); only takes effect on a new file.
+            await ExecuteAsync(connection, "PRAGMA page_size=16384; PRAGMA journal_mode=WAL;", cancellationToken);
         }
         await SchemaScripts.ApplyAsync(_dataSource, _options.Provider, cancellationToken);
     }
@@ -151,7 +152,7 @@ public sealed class AdoNetGatewayStore : IGatewayStore, IAsyncDisposable
             try
             {
                 connection ??= await OpenAsync(CancellationToken.None).ConfigureAwait(false);
-                var results = await CommitAsync(connection, batch).ConfigureAwait(false);
+                var results = Commit(connection, batch);
                 for (int i = 0; i < batch.Count; i++)
                 {
                     batch[i].Complete(results[i]);
@@ -177,21 +178,24 @@ public sealed class AdoNetGatewayStore : IGatewayStore, IAsyncDisposable
         }
     }
 
-    private static async Task<long[]?[]> CommitAsync(DbConnection connection, List<PendingWrite> batch)
+    /// <summary>One transaction for the whole batch, run synchronously on the writer's own thread.</summary>
+    private static long[]?[] Commit(DbConnection connection, List<PendingWrite> batch)
     {
         var results = new long[]?[batch.Count];
-        await using var transaction = await connection.BeginTransactionAsync().ConfigureAwait(false);
-        await using var insert = connection.CreateCommand();
+        using var transaction = connection.BeginTransaction();
+        using var insert = connection.CreateCommand();
         insert.Transaction = transaction;
         insert.CommandText = "INSERT INTO gateway_messages (address, content, received_at) VALUES (@address, @content, @now) RETURNING id";
         var address = Add(insert, "address", "");
         var content = Add(insert, "content", Array.Empty<byte>());
         Add(insert, "now", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
 
-        await using var delete = connection.CreateCommand();
+        using var delete = connection.CreateCommand();
         delete.Transaction = transaction;
         delete.CommandText = "DELETE FROM gateway_messages WHERE id = @id";
         var id = Add(delete, "id", 0L);
+        insert.Prepare();
+        delete.Prepare();
 
         for (int i = 0; i < batch.Count; i++)
         {
@@ -203,7 +207,7 @@ public sealed class AdoNetGatewayStore : IGatewayStore, IAsyncDisposable
                     for (int m = 0; m < ids.Length; m++)
                     {
                         content.Value = append.Messages[m];
-                        ids[m] = Convert.ToInt64(await insert.ExecuteScalarAsync().ConfigureAwait(false));
+                        ids[m] = Convert.ToInt64(insert.ExecuteScalar());
                     }
                     results[i] = ids;
                     break;
@@ -211,12 +215,12 @@ public sealed class AdoNetGatewayStore : IGatewayStore, IAsyncDisposable
                     foreach (var messageId in remove.Ids)
                     {
                         id.Value = messageId;
-                        await delete.ExecuteNonQueryAsync().ConfigureAwait(false);
+                        delete.ExecuteNonQuery();
                     }
                     break;
             }
         }
-        await transaction.CommitAsync().ConfigureAwait(false);
+        transaction.Commit();
         return results;
     }
 

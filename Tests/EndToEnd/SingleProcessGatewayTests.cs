@@ -75,6 +75,24 @@ public sealed class SingleProcessGatewayTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Every_frame_is_stored_when_a_mix_node_sends_a_burst_and_hangs_up()
+    {
+        var client = await RegisteredClientAsync();
+        await client.DisposeAsync();
+        const int Count = 600; // more than one batch, and more than one pipe read
+        var burst = Enumerable.Range(0, Count)
+            .SelectMany(i => SphinxFrameCodec.Encode(PacketMode.Mix, Packet(client, Message(i))))
+            .ToArray();
+        using (var mix = await MixSender.ConnectAsync(_gateway.MixEndPoint))
+        {
+            await mix.SendRawAsync(burst);
+        }
+        await WaitUntilAsync(async () => await _gateway.Store.CountAsync(client.Address) == Count);
+        var stored = await _gateway.Store.ReadAsync(client.Address, 0, Count + 1);
+        Assert.Equal(Enumerable.Range(0, Count).Select(Message), stored.Select(m => m.Content));
+    }
+
+    [Fact]
     public async Task Messages_are_pushed_live_to_a_connected_client()
     {
         await using var client = await RegisteredClientAsync();
