@@ -73,6 +73,7 @@ public static class ConfigFile
         c.MaxClientConnectionsPerIp = reader.Int("limits", "max_client_connections_per_ip") ?? c.MaxClientConnectionsPerIp;
         c.MaxClientMessageBytes = reader.Int("limits", "max_client_message_bytes") ?? c.MaxClientMessageBytes;
         c.AuthenticationTimeout = reader.Duration("limits", "authentication_timeout") ?? c.AuthenticationTimeout;
+        c.MaxFramesPerBatch = reader.Int("limits", "max_frames_per_batch") ?? c.MaxFramesPerBatch;
 
         c.AdminListeningAddress = reader.String("admin", "listening_address") ?? c.AdminListeningAddress;
         return c;
@@ -140,6 +141,7 @@ public static class ConfigFile
         Line(t, "Open client websockets allowed from one IP address.", "max_client_connections_per_ip", I(c.MaxClientConnectionsPerIp));
         Line(t, "Largest websocket message accepted from a client, in bytes.", "max_client_message_bytes", I(c.MaxClientMessageBytes));
         Line(t, "Time a client has to authenticate or register.", "authentication_timeout", Q(HumanDuration.Format(c.AuthenticationTimeout)));
+        Line(t, "Frames of one mix connection unwrapped and committed together.", "max_frames_per_batch", I(c.MaxFramesPerBatch));
 
         Section(t, "admin endpoint: /health and /metrics (NymGateway.Orleans)", "admin");
         Line(t, "Address for the admin endpoint, e.g. '127.0.0.1:9100'; empty turns it off.", "listening_address", Q(c.AdminListeningAddress));

@@ -63,6 +63,7 @@ public sealed class GatewayConfig
     public int MaxClientConnectionsPerIp { get; set; } = 256;
     public int MaxClientMessageBytes { get; set; } = 64 * 1024;
     public TimeSpan AuthenticationTimeout { get; set; } = TimeSpan.FromSeconds(60);
+    public int MaxFramesPerBatch { get; set; } = 256;
 
     // [admin]
     public string AdminListeningAddress { get; set; } = "";

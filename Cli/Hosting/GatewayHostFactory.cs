@@ -75,6 +75,7 @@ public static class GatewayHostFactory
             MaxClientConnectionsPerIp = config.MaxClientConnectionsPerIp,
             MaxClientMessageBytes = config.MaxClientMessageBytes,
             AuthenticationTimeout = config.AuthenticationTimeout,
+            MaxFramesPerBatch = config.MaxFramesPerBatch,
         };
         var forwarder = new ForwarderOptions
         {

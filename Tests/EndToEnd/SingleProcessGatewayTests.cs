@@ -19,7 +19,8 @@ public sealed class SingleProcessGatewayTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _gateway = await SingleProcessGateway.StartAsync();
+        // small batches, so a burst spans many of them (and the last read holds several)
+        _gateway = await SingleProcessGateway.StartAsync(c => c.MaxFramesPerBatch = 8);
         _mixNode = new MixNodeStub();
     }
 
