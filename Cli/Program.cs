@@ -7,6 +7,8 @@ var root = new RootCommand("Implementation of the Nym Mixnet Gateway, on Microso
 {
     InitCommand.Create(),
     RunCommand.Create(),
+    SiloCommand.Create(),
+    EdgeCommand.Create(),
     UnregisterCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(30) });

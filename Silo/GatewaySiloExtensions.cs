@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using NymGateway.Grains;
 using NymGateway.Grains.Storage;
+using System.Net;
 using Orleans.Configuration;
 
 namespace NymGateway.Silo;
@@ -19,6 +20,39 @@ public static class GatewaySiloExtensions
         {
             stream.ConfigurePartitioning(streams.QueueCount);
             stream.ConfigurePullingAgent(agent => agent.Configure(o => o.GetQueueMsgsTimerPeriod = streams.PollPeriod));
+            stream.ConfigureBackoffProvider((_, _) => new QuickQueueReaderBackoff());
+        });
+        return silo;
+    }
+
+    /// <summary>
+    /// One silo of a cluster on PostgreSQL: ADO.NET membership, stream subscriptions in the
+    /// database, and failure detection tuned so a dead silo is declared dead within seconds.
+    /// </summary>
+    public static ISiloBuilder UseCluster(this ISiloBuilder silo, string connectionString, string clusterId, IPAddress advertisedAddress, int siloPort, int gatewayPort)
+    {
+        silo.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = clusterId;
+            o.ServiceId = "nym-gateway";
+        });
+        silo.ConfigureEndpoints(advertisedAddress, siloPort, gatewayPort, listenOnAnyHostAddress: true);
+        silo.UseAdoNetClustering(o =>
+        {
+            o.Invariant = "Npgsql";
+            o.ConnectionString = connectionString;
+        });
+        silo.AddAdoNetGrainStorage("PubSubStore", o =>
+        {
+            o.Invariant = "Npgsql";
+            o.ConnectionString = connectionString;
+        });
+        silo.Configure<ClusterMembershipOptions>(o =>
+        {
+            o.ProbeTimeout = TimeSpan.FromSeconds(1);
+            o.NumMissedProbesLimit = 2;
+            o.DefunctSiloCleanupPeriod = TimeSpan.FromMinutes(10);
+            o.DefunctSiloExpiration = TimeSpan.FromMinutes(30);
         });
         return silo;
     }

@@ -4,6 +4,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# The cluster tests need a real PostgreSQL on loopback (installed and started by this script,
+# unless NYM_TEST_POSTGRES points at one already running).
+if [ -z "${NYM_TEST_POSTGRES:-}" ]; then
+  bash scripts/postgres.sh
+fi
+
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 set +e

@@ -26,6 +26,26 @@ public static class GatewayHostFactory
         return BuildEdge(builder, config, identity);
     }
 
+    /// <summary>`silo`: one silo of the cluster, on PostgreSQL; no listeners of the gateway's own.</summary>
+    public static IHost BuildClusterSilo(GatewayConfig config, IPAddress advertisedAddress)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [] });
+        ConfigureLogging(builder.Logging, builder.Services);
+        builder.UseOrleans(silo => silo
+            .UseCluster(config.ResolvedPostgresConnectionString, config.ClusterId, advertisedAddress, config.SiloPort, config.GatewayPort)
+            .AddGatewayGrains(StoreOptions(config), StreamOptions(config)));
+        return builder.Build();
+    }
+
+    /// <summary>`edge`: listeners, Sphinx, forwarder and presence, as an Orleans client of the cluster; no storage.</summary>
+    public static WebApplication BuildClusterEdge(GatewayConfig config, GatewayIdentity identity)
+    {
+        var builder = CreateBuilder();
+        var logger = LoggerFactory.Create(l => l.AddSimpleConsole()).CreateLogger("nym_gateway");
+        builder.UseOrleansClient(client => client.UseGatewayCluster(config.ResolvedPostgresConnectionString, config.ClusterId, logger));
+        return BuildEdge(builder, config, identity, unregisterOnShutdown: false);
+    }
+
     public static GatewayStoreOptions StoreOptions(GatewayConfig config)
     {
         bool sqlite = config.Database == "sqlite";
@@ -49,23 +69,28 @@ public static class GatewayHostFactory
     private static WebApplicationBuilder CreateBuilder()
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
-        builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(o =>
+        ConfigureLogging(builder.Logging, builder.Services);
+        return builder;
+    }
+
+    private static void ConfigureLogging(ILoggingBuilder logging, IServiceCollection services)
+    {
+        logging.ClearProviders();
+        logging.AddSimpleConsole(o =>
         {
             o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
             o.UseUtcTimestamp = true;
             o.SingleLine = true;
         });
-        builder.Logging.SetMinimumLevel(LogLevel.Information);
-        builder.Logging.AddFilter("Orleans", LogLevel.Warning);
-        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
-        builder.Logging.AddFilter("System.Net.Http", LogLevel.Warning);
-        builder.Logging.AddFilter("Polly", LogLevel.Warning);
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
-        return builder;
+        logging.SetMinimumLevel(LogLevel.Information);
+        logging.AddFilter("Orleans", LogLevel.Warning);
+        logging.AddFilter("Microsoft", LogLevel.Warning);
+        logging.AddFilter("System.Net.Http", LogLevel.Warning);
+        logging.AddFilter("Polly", LogLevel.Warning);
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
     }
 
-    private static WebApplication BuildEdge(WebApplicationBuilder builder, GatewayConfig config, GatewayIdentity identity)
+    private static WebApplication BuildEdge(WebApplicationBuilder builder, GatewayConfig config, GatewayIdentity identity, bool unregisterOnShutdown = true)
     {
         var edge = new EdgeOptions
         {
@@ -95,6 +120,8 @@ public static class GatewayHostFactory
             Location = config.Location,
             IncentivesAddress = config.IncentivesAddress,
             Interval = config.PresenceSendingDelay,
+            // One edge stopping must not delist a gateway whose other edges still serve.
+            UnregisterOnShutdown = unregisterOnShutdown,
         };
         IPEndPoint? admin = string.IsNullOrEmpty(config.AdminListeningAddress) ? null : IPEndPoint.Parse(config.AdminListeningAddress);
 

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using NymGateway.Grains.Storage;
@@ -14,7 +15,7 @@ public static class GatewayRunner
         logger.LogInformation("Starting nym gateway!");
         if (app.Services.GetService<AdoNetGatewayStore>() is { } store)
         {
-            await store.InitializeAsync(cancellationToken);
+            await InitializeStoreAsync(store, logger, cancellationToken);
         }
         logger.LogInformation("Starting mix packet forwarder...");
         logger.LogInformation("Starting clients handler");
@@ -33,5 +34,44 @@ public static class GatewayRunner
         }
         await app.StopAsync(CancellationToken.None);
         await app.DisposeAsync();
+    }
+
+    /// <summary>`silo`: schema, then the silo; prints "Silo ready" once it has joined the cluster.</summary>
+    public static async Task RunSiloAsync(IHost host, CancellationToken cancellationToken)
+    {
+        var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("nym_gateway");
+        await InitializeStoreAsync(host.Services.GetRequiredService<AdoNetGatewayStore>(), logger, cancellationToken);
+        await host.StartAsync(cancellationToken);
+        var membership = host.Services.GetRequiredService<Orleans.Runtime.IClusterMembershipService>();
+        int active = membership.CurrentSnapshot.Members.Values.Count(m => m.Status == Orleans.Runtime.SiloStatus.Active);
+        Console.WriteLine($"Silo ready ({active} active silo(s) in the cluster)");
+        try
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            Console.WriteLine("Received SIGINT - the silo leaves the cluster now.");
+        }
+        await host.StopAsync(CancellationToken.None);
+        host.Dispose();
+    }
+
+    /// <summary>Creates or updates the schema, retrying with a clear message while the database is unreachable.</summary>
+    private static async Task InitializeStoreAsync(AdoNetGatewayStore store, ILogger logger, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            try
+            {
+                await store.InitializeAsync(cancellationToken);
+                return;
+            }
+            catch (Exception ex) when (ex is System.Data.Common.DbException or TimeoutException or System.Net.Sockets.SocketException)
+            {
+                logger.LogError("Cannot reach the database: {Error}. Retrying in 2s", ex.Message);
+                await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
+            }
+        }
     }
 }

@@ -64,7 +64,10 @@ public sealed class AdoNetGatewayStore : IGatewayStore, IAsyncDisposable
         return Enqueue(write, write.Completion);
     }
 
-    public async Task<InboxMessage[]> ReadAsync(string address, long afterId, int maxMessages)
+    public Task<InboxMessage[]> ReadAsync(string address, long afterId, int maxMessages) =>
+        Guard(() => ReadCoreAsync(address, afterId, maxMessages));
+
+    private async Task<InboxMessage[]> ReadCoreAsync(string address, long afterId, int maxMessages)
     {
         await using var connection = await OpenAsync(CancellationToken.None);
         await using var command = connection.CreateCommand();
@@ -81,7 +84,9 @@ public sealed class AdoNetGatewayStore : IGatewayStore, IAsyncDisposable
         return [.. messages];
     }
 
-    public async Task<int> CountAsync(string address)
+    public Task<int> CountAsync(string address) => Guard(() => CountCoreAsync(address));
+
+    private async Task<int> CountCoreAsync(string address)
     {
         await using var connection = await OpenAsync(CancellationToken.None);
         await using var command = connection.CreateCommand();
@@ -99,7 +104,9 @@ public sealed class AdoNetGatewayStore : IGatewayStore, IAsyncDisposable
         return await command.ExecuteNonQueryAsync();
     }
 
-    public async Task<byte[]?> GetClientAsync(string address)
+    public Task<byte[]?> GetClientAsync(string address) => Guard(() => GetClientCoreAsync(address));
+
+    private async Task<byte[]?> GetClientCoreAsync(string address)
     {
         await using var connection = await OpenAsync(CancellationToken.None);
         await using var command = connection.CreateCommand();
@@ -108,7 +115,13 @@ public sealed class AdoNetGatewayStore : IGatewayStore, IAsyncDisposable
         return await command.ExecuteScalarAsync() as byte[];
     }
 
-    public async Task PutClientAsync(string address, byte[] sharedKeys)
+    public Task PutClientAsync(string address, byte[] sharedKeys) => Guard(async () =>
+    {
+        await PutClientCoreAsync(address, sharedKeys);
+        return true;
+    });
+
+    private async Task PutClientCoreAsync(string address, byte[] sharedKeys)
     {
         await using var connection = await OpenAsync(CancellationToken.None);
         await using var command = connection.CreateCommand();
@@ -129,13 +142,26 @@ public sealed class AdoNetGatewayStore : IGatewayStore, IAsyncDisposable
         await _dataSource.DisposeAsync();
     }
 
-    private async Task<T> Enqueue<T>(PendingWrite write, Task<T> completion)
+    private Task<T> Enqueue<T>(PendingWrite write, Task<T> completion)
     {
         if (!_writes.Writer.TryWrite(write))
         {
             throw new ObjectDisposedException(nameof(AdoNetGatewayStore));
         }
-        return await completion.ConfigureAwait(false);
+        return Guard(() => completion);
+    }
+
+    /// <summary>Turns the driver's exceptions (which Orleans cannot carry to an edge) into <see cref="StoreUnavailableException"/>.</summary>
+    private static async Task<T> Guard<T>(Func<Task<T>> operation)
+    {
+        try
+        {
+            return await operation().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is DbException or IOException or TimeoutException or System.Net.Sockets.SocketException)
+        {
+            throw new StoreUnavailableException($"the database did not answer: {ex.Message}");
+        }
     }
 
     private async Task WriteLoopAsync()

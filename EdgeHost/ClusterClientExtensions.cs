@@ -1,0 +1,33 @@
+using Microsoft.Extensions.Logging;
+using NymGateway.Grains;
+using Orleans.Configuration;
+
+namespace NymGateway.EdgeHost;
+
+/// <summary>An edge host's connection to the silo cluster: found through the membership table in PostgreSQL.</summary>
+public static class ClusterClientExtensions
+{
+    public static IClientBuilder UseGatewayCluster(this IClientBuilder client, string connectionString, string clusterId, ILogger logger)
+    {
+        client.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = clusterId;
+            o.ServiceId = "nym-gateway";
+        });
+        client.UseAdoNetClustering(o =>
+        {
+            o.Invariant = "Npgsql";
+            o.ConnectionString = connectionString;
+        });
+        client.AddMemoryStreams(InboxStreams.Provider);
+        client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(10));
+        client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
+        client.UseConnectionRetryFilter(async (exception, cancellationToken) =>
+        {
+            logger.LogWarning("Cannot reach the silo cluster '{Cluster}' yet ({Error}); retrying in 2s", clusterId, exception.Message);
+            await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
+            return true;
+        });
+        return client;
+    }
+}

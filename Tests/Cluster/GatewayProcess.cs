@@ -1,0 +1,124 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace NymGateway.Tests.Cluster;
+
+/// <summary>A nym-gateway process (silo or edge) whose output is captured, so tests can wait for lines and kill -9 it.</summary>
+public sealed class GatewayProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+    private readonly List<(string Text, TaskCompletionSource Seen)> _waiters = [];
+
+    private GatewayProcess(Process process) => _process = process;
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public bool HasExited => _process.HasExited;
+
+    public static GatewayProcess Start(string home, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "nym-gateway.dll"));
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+        start.Environment["HOME"] = home;
+        var gateway = new GatewayProcess(Process.Start(start)!);
+        gateway._process.OutputDataReceived += (_, e) => gateway.OnLine(e.Data);
+        gateway._process.ErrorDataReceived += (_, e) => gateway.OnLine(e.Data);
+        gateway._process.BeginOutputReadLine();
+        gateway._process.BeginErrorReadLine();
+        return gateway;
+    }
+
+    public static async Task<string> RunToEndAsync(string home, params string[] args)
+    {
+        using var process = Start(home, args);
+        await process._process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        return process.Output;
+    }
+
+    /// <summary>Waits until the process printed <paramref name="text"/>; fails with its output if it exits or times out first.</summary>
+    public async Task WaitForAsync(string text, TimeSpan timeout)
+    {
+        TaskCompletionSource seen;
+        lock (_output)
+        {
+            if (_output.ToString().Contains(text, StringComparison.Ordinal))
+            {
+                return;
+            }
+            seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _waiters.Add((text, seen));
+        }
+        var exited = _process.WaitForExitAsync();
+        var first = await Task.WhenAny(seen.Task, exited, Task.Delay(timeout));
+        if (first != seen.Task)
+        {
+            throw new TimeoutException($"process did not print '{text}' ({(first == exited ? "it exited" : "timed out")}). Output:\n{Output}");
+        }
+    }
+
+    /// <summary>SIGKILL: no shutdown code runs.</summary>
+    public void Kill()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit(10_000);
+        }
+    }
+
+    /// <summary>SIGTERM and wait: a clean stop.</summary>
+    public async Task StopAsync()
+    {
+        if (_process.HasExited)
+        {
+            return;
+        }
+        using (var term = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await term.WaitForExitAsync();
+        }
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(40));
+    }
+
+    private void OnLine(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+        lock (_output)
+        {
+            _output.AppendLine(line);
+            foreach (var waiter in _waiters.Where(w => line.Contains(w.Text, StringComparison.Ordinal)).ToList())
+            {
+                waiter.Seen.TrySetResult();
+                _waiters.Remove(waiter);
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        Kill();
+        _process.Dispose();
+    }
+}
