@@ -68,6 +68,7 @@ public static class ConfigFile
         c.GatewayPort = reader.Int("cluster", "gateway_port") ?? c.GatewayPort;
         c.StreamPollPeriod = reader.Duration("cluster", "stream_poll_period") ?? c.StreamPollPeriod;
         c.StreamQueueCount = reader.Int("cluster", "stream_queue_count") ?? c.StreamQueueCount;
+        c.InboxRedrainInterval = reader.Duration("cluster", "inbox_redrain_interval") ?? c.InboxRedrainInterval;
 
         c.MaxMixConnectionsPerIp = reader.Int("limits", "max_mix_connections_per_ip") ?? c.MaxMixConnectionsPerIp;
         c.MaxClientConnectionsPerIp = reader.Int("limits", "max_client_connections_per_ip") ?? c.MaxClientConnectionsPerIp;
@@ -135,6 +136,7 @@ public static class ConfigFile
         Line(t, "Orleans gateway port (edges connect to silos on it).", "gateway_port", I(c.GatewayPort));
         Line(t, "Poll period of the inbox stream; lower means faster pushes and more idle CPU.", "stream_poll_period", Q(HumanDuration.Format(c.StreamPollPeriod)));
         Line(t, "Queues of the inbox stream.", "stream_queue_count", I(c.StreamQueueCount));
+        Line(t, "A connected client's inbox is re-read from the database at least this often, so a lost notification only delays.", "inbox_redrain_interval", Q(HumanDuration.Format(c.InboxRedrainInterval)));
 
         Section(t, "limits (NymGateway.Orleans)", "limits");
         Line(t, "Open mix connections allowed from one IP address.", "max_mix_connections_per_ip", I(c.MaxMixConnectionsPerIp));

@@ -57,6 +57,7 @@ public sealed class GatewayConfig
     public int GatewayPort { get; set; } = 30000;
     public TimeSpan StreamPollPeriod { get; set; } = TimeSpan.FromMilliseconds(5);
     public int StreamQueueCount { get; set; } = 2;
+    public TimeSpan InboxRedrainInterval { get; set; } = TimeSpan.FromSeconds(10);
 
     // [limits]
     public int MaxMixConnectionsPerIp { get; set; } = 64;

@@ -101,6 +101,7 @@ public static class GatewayHostFactory
             MaxClientMessageBytes = config.MaxClientMessageBytes,
             AuthenticationTimeout = config.AuthenticationTimeout,
             MaxFramesPerBatch = config.MaxFramesPerBatch,
+            InboxRedrainInterval = config.InboxRedrainInterval,
         };
         var forwarder = new ForwarderOptions
         {

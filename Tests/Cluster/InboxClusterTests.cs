@@ -1,0 +1,168 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using NymGateway.Grains;
+using NymGateway.Grains.Storage;
+using NymGateway.Silo;
+using Orleans.Concurrency;
+using Orleans.Hosting;
+using Orleans.Runtime;
+using Orleans.Streams;
+using Orleans.TestingHost;
+using Xunit;
+
+namespace NymGateway.Tests.Cluster;
+
+/// <summary>
+/// The grains in a real 2-silo cluster (Orleans TestingHost) on PostgreSQL: ADO.NET membership,
+/// the gateway's tables, stream subscriptions in the database.
+/// </summary>
+[Trait("Category", "Cluster")]
+public sealed class InboxClusterTests : IAsyncLifetime
+{
+    private TestCluster _cluster = null!;
+
+    public async Task InitializeAsync()
+    {
+        await PostgresServer.EnsureReachableAsync();
+        await using (var store = new AdoNetGatewayStore(Options.Create(StoreOptions()), NullLogger<AdoNetGatewayStore>.Instance))
+        {
+            await store.InitializeAsync(CancellationToken.None);
+        }
+        var builder = new TestClusterBuilder(2);
+        builder.Options.UseTestClusterMembership = false;
+        builder.Options.ConnectionTransport = ConnectionTransportType.TcpSocket;
+        builder.AddSiloBuilderConfigurator<SiloConfigurator>();
+        builder.AddClientBuilderConfigurator<ClientConfigurator>();
+        _cluster = builder.Build();
+        await _cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _cluster.StopAllSilosAsync();
+        await _cluster.DisposeAsync();
+    }
+
+    private static GatewayStoreOptions StoreOptions() => new() { Provider = StoreProvider.Postgres, ConnectionString = PostgresServer.ConnectionString };
+
+    private static string NewClient() => NymGateway.Nym.Encoding.Base58Text.Encode(Guid.NewGuid().ToByteArray().Concat(Guid.NewGuid().ToByteArray()).ToArray());
+
+    private static byte[][] Messages(int count) => Enumerable.Range(0, count).Select(i => BitConverter.GetBytes(i)).ToArray();
+
+    [Fact]
+    public async Task Stored_messages_survive_deactivation_and_the_kill_of_the_silo_that_hosted_the_inbox()
+    {
+        var client = NewClient();
+        await _cluster.Client.GetGrain<IClientGrain>(client).Register(new byte[32]);
+        var inbox = _cluster.Client.GetGrain<IInboxGrain>(client);
+        Assert.Equal(new DeliveryResult(20, 0), await inbox.Deliver(new Immutable<byte[][]>(Messages(20))));
+
+        var management = _cluster.Client.GetGrain<IManagementGrain>(0);
+        await management.ForceActivationCollection(TimeSpan.Zero);
+        Assert.Equal(Messages(20), (await inbox.Read(0, 100)).Select(m => m.Content));
+
+        var host = await management.GetActivationAddress(inbox);
+        var silo = _cluster.Silos.Single(s => s.SiloAddress.Equals(host));
+        await _cluster.KillSiloAsync(silo);
+
+        var after = await RetryAsync(() => inbox.Read(0, 100));
+        Assert.Equal(Messages(20), after.Select(m => m.Content));
+        Assert.Equal(new DeliveryResult(1, 0), await RetryAsync(() => inbox.Deliver(new Immutable<byte[][]>([[99]]))));
+    }
+
+    [Fact]
+    public async Task A_subscriber_on_one_edge_gets_what_another_edge_delivered()
+    {
+        var client = NewClient();
+        await _cluster.Client.GetGrain<IClientGrain>(client).Register(new byte[32]);
+
+        // A second edge: another Orleans client process-alike in this test, with its own connection.
+        using var otherEdge = await StartClientAsync(_cluster.Options.ClusterId, _cluster.Options.ServiceId);
+        var received = new TaskCompletionSource<InboxEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var stream = otherEdge.Services.GetRequiredService<IClusterClient>().GetStreamProvider(InboxStreams.Provider)
+            .GetStream<InboxEvent>(StreamId.Create(InboxStreams.Namespace, client));
+        var subscription = await stream.SubscribeAsync((e, _) =>
+        {
+            if (e.Messages.Length > 0)
+            {
+                received.TrySetResult(e);
+            }
+            return Task.CompletedTask;
+        });
+        await otherEdge.Services.GetRequiredService<IClusterClient>().GetGrain<IClientGrain>(client).TakeOver(Guid.NewGuid());
+
+        await _cluster.Client.GetGrain<IInboxGrain>(client).Deliver(new Immutable<byte[][]>([[1, 2, 3]]));
+        var arrival = await received.Task.WaitAsync(TimeSpan.FromSeconds(15));
+        Assert.Equal([1, 2, 3], arrival.Messages.Single().Content);
+        await subscription.UnsubscribeAsync();
+        await otherEdge.StopAsync();
+    }
+
+    private static async Task<IHost> StartClientAsync(string clusterId, string serviceId)
+    {
+        var host = new HostBuilder().UseOrleansClient(client =>
+        {
+            client.Configure<Orleans.Configuration.ClusterOptions>(o =>
+            {
+                o.ClusterId = clusterId;
+                o.ServiceId = serviceId;
+            });
+            new ClientConfigurator().Configure(null!, client);
+        }).Build();
+        await host.StartAsync();
+        return host;
+    }
+
+    private static async Task<T> RetryAsync<T>(Func<Task<T>> call)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await call();
+            }
+            catch (Exception ex) when (attempt < 30 && ex is SiloUnavailableException or OrleansMessageRejectionException or TimeoutException or StoreUnavailableException)
+            {
+                await Task.Delay(500);
+            }
+        }
+    }
+
+    private sealed class SiloConfigurator : ISiloConfigurator
+    {
+        public void Configure(ISiloBuilder silo)
+        {
+            silo.UseAdoNetClustering(o =>
+            {
+                o.Invariant = "Npgsql";
+                o.ConnectionString = PostgresServer.ConnectionString;
+            });
+            silo.AddAdoNetGrainStorage("PubSubStore", o =>
+            {
+                o.Invariant = "Npgsql";
+                o.ConnectionString = PostgresServer.ConnectionString;
+            });
+            silo.Configure<Orleans.Configuration.ClusterMembershipOptions>(o =>
+            {
+                o.ProbeTimeout = TimeSpan.FromSeconds(1);
+                o.NumMissedProbesLimit = 2;
+            });
+            silo.AddGatewayGrains(StoreOptions(), new InboxStreamOptions());
+        }
+    }
+
+    private sealed class ClientConfigurator : IClientBuilderConfigurator
+    {
+        public void Configure(Microsoft.Extensions.Configuration.IConfiguration configuration, IClientBuilder client)
+        {
+            client.UseAdoNetClustering(o =>
+            {
+                o.Invariant = "Npgsql";
+                o.ConnectionString = PostgresServer.ConnectionString;
+            });
+            client.AddMemoryStreams(InboxStreams.Provider);
+        }
+    }
+}
