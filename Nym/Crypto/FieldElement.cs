@@ -106,22 +106,19 @@ internal readonly struct FieldElement
     /// <summary>a^(p-2) by the usual addition chain; the exponent is public.</summary>
     public FieldElement Invert()
     {
-        var z2 = Square();
-        var z9 = z2.Square(2) * this;
-        var z11 = z9 * z2;
-        var z2_5_0 = z11.Square() * z9;
-        var z2_10_0 = z2_5_0.Square(5) * z2_5_0;
-        var z2_20_0 = z2_10_0.Square(10) * z2_10_0;
-        var z2_40_0 = z2_20_0.Square(20) * z2_20_0;
-        var z2_50_0 = z2_40_0.Square(10) * z2_10_0;
-        var z2_100_0 = z2_50_0.Square(50) * z2_50_0;
-        var z2_200_0 = z2_100_0.Square(100) * z2_100_0;
-        var z2_250_0 = z2_200_0.Square(50) * z2_50_0;
+        var (z2_250_0, z11) = Pow2To250Minus1();
         return z2_250_0.Square(5) * z11;
     }
 
     /// <summary>a^((p-5)/8), used for square roots.</summary>
     public FieldElement PowP58()
+    {
+        var (z2_250_0, _) = Pow2To250Minus1();
+        return z2_250_0.Square(2) * this;
+    }
+
+    /// <summary>a^(2^250 - 1) and a^11: the shared part of the inversion and square-root chains.</summary>
+    private (FieldElement Z2To250Minus1, FieldElement Z11) Pow2To250Minus1()
     {
         var z2 = Square();
         var z9 = z2.Square(2) * this;
@@ -133,8 +130,7 @@ internal readonly struct FieldElement
         var z2_50_0 = z2_40_0.Square(10) * z2_10_0;
         var z2_100_0 = z2_50_0.Square(50) * z2_50_0;
         var z2_200_0 = z2_100_0.Square(100) * z2_100_0;
-        var z2_250_0 = z2_200_0.Square(50) * z2_50_0;
-        return z2_250_0.Square(2) * this;
+        return (z2_200_0.Square(50) * z2_50_0, z11);
     }
 
     public bool IsZero()

@@ -38,7 +38,7 @@ public sealed class ClusterEndToEndTests(ITestOutputHelper output) : IAsyncLifet
         await PostgresServer.EnsureReachableAsync();
         Directory.CreateDirectory(_home);
         _ports = FreePorts.Take(8);
-        var init = await GatewayProcess.RunToEndAsync(_home, "init", "--id", "cl", "--mix-host", "127.0.0.1", "--clients-host", "127.0.0.1",
+        var (_, init) = await GatewayProcess.RunToEndAsync(_home, "init", "--id", "cl", "--mix-host", "127.0.0.1", "--clients-host", "127.0.0.1",
             "--validator", "", "--database", PostgresServer.ConnectionString, "--cluster-id", _cluster);
         Assert.Contains("Gateway configuration completed", init, StringComparison.Ordinal);
         var data = Path.Combine(_home, ".nym", "gateways", "cl", "data");

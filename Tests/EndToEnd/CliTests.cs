@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Net.Sockets;
-using System.Text;
 using NymGateway.Nym.Keys;
 using Xunit;
 
@@ -46,29 +44,10 @@ public sealed class CliTests : IDisposable
         Assert.True(PemKey.TryDecode(publicIdentity, PemKey.IdentityPublicTag, 32, out var identityBytes, out _));
         Assert.True(IdentityPublicKey.TryFromBytes(identityBytes, out var identity, out _));
 
-        using var run = Start("run", "--id", "alice", "--silo-port", $"{ports[2]}", "--gateway-port", $"{ports[3]}");
-        var output = new StringBuilder();
-        var started = new TaskCompletionSource();
-        run.OutputDataReceived += (_, e) =>
-        {
-            lock (output)
-            {
-                output.AppendLine(e.Data);
-            }
-            if (e.Data?.Contains("Finished nym gateway startup procedure", StringComparison.Ordinal) == true)
-            {
-                started.TrySetResult();
-            }
-        };
-        run.BeginOutputReadLine();
-        run.BeginErrorReadLine();
-        await started.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        using var run = GatewayProcess.Start(_home, "run", "--id", "alice", "--silo-port", $"{ports[2]}", "--gateway-port", $"{ports[3]}");
+        await run.WaitForAsync("Finished nym gateway startup procedure", TimeSpan.FromSeconds(60));
 
-        string printed;
-        lock (output)
-        {
-            printed = output.ToString();
-        }
+        var printed = run.Output;
         foreach (var line in new[]
                  {
                      "(gateway - version 0.9.2)",
@@ -99,11 +78,7 @@ public sealed class CliTests : IDisposable
             Assert.True(tcp.Connected);
         }
 
-        using (var kill = Process.Start("kill", ["-INT", run.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-        {
-            await kill.WaitForExitAsync();
-        }
-        await run.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(45));
+        await run.SignalAndWaitAsync("INT");
         Assert.Equal(0, run.ExitCode);
     }
 
@@ -126,30 +101,5 @@ public sealed class CliTests : IDisposable
         Assert.Contains("--id", result.Output, StringComparison.Ordinal);
     }
 
-    private Process Start(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "nym-gateway.dll"));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-        start.Environment["HOME"] = _home;
-        start.Environment.Remove("NYM_GATEWAY_DATABASE");
-        return Process.Start(start)!;
-    }
-
-    private async Task<(int ExitCode, string Output)> RunToEndAsync(params string[] args)
-    {
-        using var process = Start(args);
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
-        return (process.ExitCode, await stdout + await stderr);
-    }
+    private Task<(int ExitCode, string Output)> RunToEndAsync(params string[] args) => GatewayProcess.RunToEndAsync(_home, args);
 }

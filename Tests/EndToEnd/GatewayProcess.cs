@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace NymGateway.Tests.Cluster;
+namespace NymGateway.Tests.EndToEnd;
 
 /// <summary>A nym-gateway process (silo or edge) whose output is captured, so tests can wait for lines and kill -9 it.</summary>
 public sealed class GatewayProcess : IDisposable
@@ -25,6 +25,8 @@ public sealed class GatewayProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    public int ExitCode => _process.ExitCode;
+
     public static GatewayProcess Start(string home, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
@@ -47,11 +49,12 @@ public sealed class GatewayProcess : IDisposable
         return gateway;
     }
 
-    public static async Task<string> RunToEndAsync(string home, params string[] args)
+    public static async Task<(int ExitCode, string Output)> RunToEndAsync(string home, params string[] args)
     {
         using var process = Start(home, args);
         await process._process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
-        return process.Output;
+        process._process.WaitForExit(); // flushes the redirected output
+        return (process.ExitCode, process.Output);
     }
 
     /// <summary>Waits until the process printed <paramref name="text"/>; fails with its output if it exits or times out first.</summary>
@@ -85,18 +88,18 @@ public sealed class GatewayProcess : IDisposable
         }
     }
 
-    /// <summary>SIGTERM and wait: a clean stop.</summary>
-    public async Task StopAsync()
+    /// <summary>Sends a signal (INT for Ctrl-C, TERM) and waits for the process to exit.</summary>
+    public async Task SignalAndWaitAsync(string signal)
     {
         if (_process.HasExited)
         {
             return;
         }
-        using (var term = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        using (var kill = Process.Start("kill", [$"-{signal}", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
         {
-            await term.WaitForExitAsync();
+            await kill.WaitForExitAsync();
         }
-        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(40));
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(45));
     }
 
     private void OnLine(string? line)

@@ -1,0 +1,58 @@
+using System.CommandLine;
+using NymGateway.Cli.Config;
+using NymGateway.EdgeHost;
+
+namespace NymGateway.Cli.Commands;
+
+/// <summary>
+/// What run, silo and edge share: the override flags and --config, loading config and keys
+/// (with 0.9.2's "have you run init" error), a storage check, then the host itself.
+/// </summary>
+public static class HostCommand
+{
+    public delegate Task HostRunner(ParseResult result, GatewayConfig config, GatewayIdentity identity, CancellationToken cancellationToken);
+
+    /// <param name="needsPostgres">Cluster hosts refuse to start without a PostgreSQL connection string; `run` refuses one.</param>
+    public static Command Create(string name, string description, string startingLine, bool needsPostgres, HostRunner run, params Option[] extraOptions)
+    {
+        var options = new GatewayOptions();
+        var configPath = new Option<string?>("--config") { Description = "Custom path to the nym gateway configuration file" };
+        var command = new Command(name, description);
+        options.AddTo(command);
+        command.Options.Add(configPath);
+        foreach (var option in extraOptions)
+        {
+            command.Options.Add(option);
+        }
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            Console.WriteLine(string.Format(System.Globalization.CultureInfo.InvariantCulture, startingLine, result.GetValue(options.Id)));
+            if (ConfigLoader.Load(result, options, configPath) is not var (config, identity))
+            {
+                return 1;
+            }
+            bool postgres = config.Database == "postgres" && !string.IsNullOrEmpty(config.ResolvedPostgresConnectionString);
+            if (needsPostgres && !postgres)
+            {
+                Console.Error.WriteLine($"`{name}` needs PostgreSQL: pass --database \"Host=...;Database=...\" (or set NYM_GATEWAY_DATABASE, or [storage] in the config).");
+                return 1;
+            }
+            if (!needsPostgres && config.Database != "sqlite")
+            {
+                Console.Error.WriteLine("`run` keeps everything in one process on SQLite; for PostgreSQL run `silo` and `edge`.");
+                return 1;
+            }
+            try
+            {
+                await run(result, config, identity, cancellationToken);
+                return 0;
+            }
+            catch (ArgumentException ex)
+            {
+                Console.Error.WriteLine(ex.Message);
+                return 1;
+            }
+        });
+        return command;
+    }
+}
