@@ -18,6 +18,8 @@ using Microsoft.Extensions.DependencyInjection;
 // Everything is reported relative to the raw final-hop rate measured first, in the same run.
 // Usage: LoadTest [seconds per phase, default 10] [latency phase rate in msg/s, default half the live rate]
 // NYM_LOAD_POLL_MS overrides the inbox stream's poll period.
+// NYM_LOAD_EDGES=N runs cluster mode instead: 1 silo and N edges in this process, on the PostgreSQL of
+// NYM_LOAD_POSTGRES (default: the one scripts/postgres.sh starts).
 var seconds = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 10;
 const int Clients = 32;
 const int Connections = 4;
@@ -26,7 +28,8 @@ var duration = TimeSpan.FromSeconds(seconds);
 
 var root = Path.Combine(Path.GetTempPath(), "nym-gateway-load", Guid.NewGuid().ToString("N"));
 var config = GatewayConfig.CreateDefault("load", root);
-var ports = Enumerable.Range(0, 4).Select(_ => { var l = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0); l.Start(); var p = ((IPEndPoint)l.LocalEndpoint).Port; l.Stop(); return p; }).ToArray();
+int edgeCount = int.Parse(Environment.GetEnvironmentVariable("NYM_LOAD_EDGES") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
+var ports = Enumerable.Range(0, 4 + 2 * edgeCount).Select(_ => { var l = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0); l.Start(); var p = ((IPEndPoint)l.LocalEndpoint).Port; l.Stop(); return p; }).ToArray();
 config.MixListeningAddress = new IPEndPoint(IPAddress.Loopback, ports[0]);
 config.ClientsListeningAddress = new IPEndPoint(IPAddress.Loopback, ports[1]);
 config.SiloPort = ports[2];
@@ -55,16 +58,43 @@ Parallel.For(0, DistinctPackets, i =>
 var unwrapRate = MeasureUnwrapRate(identity.Sphinx.Secret, frames, TimeSpan.FromSeconds(Math.Max(3, seconds / 2)));
 Console.WriteLine($"final-hop processing, {Environment.ProcessorCount} threads: {unwrapRate:F0} packets/s");
 
-var app = GatewayHostFactory.BuildSingleProcess(config, identity);
-await app.Services.GetRequiredService<AdoNetGatewayStore>().InitializeAsync(CancellationToken.None);
-await app.StartAsync();
-var store = app.Services.GetRequiredService<IGatewayStore>();
-var clientsUri = new Uri($"ws://{config.ClientsListeningAddress}/");
+var hosts = new List<Microsoft.Extensions.Hosting.IHost>();
+var edges = new List<(IPEndPoint Mix, Uri Clients)>();
+if (edgeCount == 0)
+{
+    var app = GatewayHostFactory.BuildSingleProcess(config, identity);
+    await app.Services.GetRequiredService<AdoNetGatewayStore>().InitializeAsync(CancellationToken.None);
+    await app.StartAsync();
+    hosts.Add(app);
+    edges.Add((config.MixListeningAddress, new Uri($"ws://{config.ClientsListeningAddress}/")));
+}
+else
+{
+    config.Database = "postgres";
+    config.PostgresConnectionString = Environment.GetEnvironmentVariable("NYM_LOAD_POSTGRES") ?? "Host=127.0.0.1;Port=5432;Database=nymgateway;Username=nymgateway;Password=nymgateway";
+    config.ClusterId = "load-" + Guid.NewGuid().ToString("N")[..8];
+    var silo = GatewayHostFactory.BuildClusterSilo(config, IPAddress.Loopback);
+    await silo.Services.GetRequiredService<AdoNetGatewayStore>().InitializeAsync(CancellationToken.None);
+    await silo.StartAsync();
+    hosts.Add(silo);
+    for (int e = 0; e < edgeCount; e++)
+    {
+        config.MixListeningAddress = new IPEndPoint(IPAddress.Loopback, ports[4 + 2 * e]);
+        config.ClientsListeningAddress = new IPEndPoint(IPAddress.Loopback, ports[5 + 2 * e]);
+        var edge = GatewayHostFactory.BuildClusterEdge(config, identity);
+        await edge.StartAsync();
+        hosts.Add(edge);
+        edges.Add((config.MixListeningAddress, new Uri($"ws://{config.ClientsListeningAddress}/")));
+    }
+}
+Console.WriteLine(edgeCount == 0 ? "mode: single process (SQLite)" : $"mode: cluster, 1 silo + {edgeCount} edge(s) (PostgreSQL)");
+var store = hosts[0].Services.GetRequiredService<IGatewayStore>();
+Uri ClientsUri(int i) => edges[i % edges.Count].Clients;
 
 var keys = new SharedKeys[Clients];
 for (int i = 0; i < Clients; i++)
 {
-    await using var client = await TestClient.ConnectAsync(clientsUri, clientIdentities[i]);
+    await using var client = await TestClient.ConnectAsync(ClientsUri(i), clientIdentities[i]);
     await client.RegisterAsync(identity.Identity.PublicKey, TimeSpan.FromSeconds(30));
     keys[i] = client.Keys!;
 }
@@ -84,7 +114,7 @@ var sendTimes = new long[DistinctPackets];
 var online = new List<TestClient>();
 for (int i = 0; i < Clients; i++)
 {
-    var client = await TestClient.ConnectAsync(clientsUri, clientIdentities[i]);
+    var client = await TestClient.ConnectAsync(ClientsUri(i), clientIdentities[i]);
     await client.AuthenticateAsync(keys[i], TimeSpan.FromSeconds(30));
     online.Add(client);
 }
@@ -138,8 +168,11 @@ foreach (var client in online)
     await client.DisposeAsync();
 }
 await Task.WhenAll(receivers).WaitAsync(TimeSpan.FromSeconds(10)).ContinueWith(_ => { }, TaskScheduler.Default);
-await app.StopAsync();
-await app.DisposeAsync();
+foreach (var host in Enumerable.Reverse(hosts))
+{
+    await host.StopAsync();
+    host.Dispose();
+}
 Directory.Delete(root, recursive: true);
 return;
 
@@ -191,7 +224,7 @@ async Task<(long Packets, TimeSpan Elapsed)> SendForAsync(TimeSpan length, doubl
     var clock = Stopwatch.StartNew();
     var senders = Enumerable.Range(0, Connections).Select(c => Task.Run(async () =>
     {
-        using var mix = await MixSender.ConnectAsync(config.MixListeningAddress);
+        using var mix = await MixSender.ConnectAsync(edges[c % edges.Count].Mix);
         int next = c;
         double perConnection = rate / Connections;
         long mine = 0;
