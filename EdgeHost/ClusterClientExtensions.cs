@@ -7,8 +7,9 @@ namespace NymGateway.EdgeHost;
 /// <summary>An edge host's connection to the silo cluster: found through the membership table in PostgreSQL.</summary>
 public static class ClusterClientExtensions
 {
-    public static IClientBuilder UseGatewayCluster(this IClientBuilder client, string connectionString, string clusterId, ILogger logger)
+    public static IClientBuilder UseGatewayCluster(this IClientBuilder client, string connectionString, string clusterId, ClusterChangeSignal signal, ILogger logger)
     {
+        client.AddClusterConnectionStatusObserver(signal);
         client.Configure<ClusterOptions>(o =>
         {
             o.ClusterId = clusterId;

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using NymGateway.EdgeHost.Clients;
 using NymGateway.EdgeHost.Forwarding;
 using NymGateway.EdgeHost.Mix;
@@ -23,6 +24,7 @@ public static class EdgeHostExtensions
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(forwarder));
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(presence));
         services.AddSingleton<GatewayMetrics>();
+        services.TryAddSingleton<ClusterChangeSignal>();
         services.AddSingleton<MixPacketForwarder>();
         services.AddSingleton<PacketIngest>();
         services.AddSingleton<ClientWebSocketEndpoint>();

@@ -52,6 +52,12 @@ public static class HostCommand
                 Console.Error.WriteLine(ex.Message);
                 return 1;
             }
+            catch (IOException ex)
+            {
+                // e.g. a port already in use
+                Console.Error.WriteLine($"Failed to start: {ex.Message}");
+                return 1;
+            }
         });
         return command;
     }

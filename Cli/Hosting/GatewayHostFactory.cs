@@ -42,7 +42,9 @@ public static class GatewayHostFactory
     {
         var builder = CreateBuilder();
         var logger = LoggerFactory.Create(l => l.AddSimpleConsole()).CreateLogger("nym_gateway");
-        builder.UseOrleansClient(client => client.UseGatewayCluster(config.ResolvedPostgresConnectionString, config.ClusterId, logger));
+        var signal = new ClusterChangeSignal();
+        builder.Services.AddSingleton(signal);
+        builder.UseOrleansClient(client => client.UseGatewayCluster(config.ResolvedPostgresConnectionString, config.ClusterId, signal, logger));
         return BuildEdge(builder, config, identity, unregisterOnShutdown: false);
     }
 

@@ -22,6 +22,7 @@ public sealed class ClientSession(
     MixPacketForwarder forwarder,
     EdgeOptions options,
     GatewayMetrics metrics,
+    ClusterChangeSignal clusterChanges,
     ILogger logger)
 {
     private readonly Guid _session = Guid.NewGuid();
@@ -52,7 +53,7 @@ public sealed class ClientSession(
         await clientGrain.TakeOver(_session);
         metrics.ClientsConnected.Add(1);
         using var ended = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var pump = new InboxPump(client.Address, _session, client.Keys, socket, cluster, options, metrics, logger);
+        var pump = new InboxPump(client.Address, _session, client.Keys, socket, cluster, options, metrics, clusterChanges, logger);
         var pumping = pump.RunAsync(ended.Token);
         try
         {

@@ -14,6 +14,7 @@ public sealed class ClientWebSocketEndpoint(
     MixPacketForwarder forwarder,
     IOptions<EdgeOptions> options,
     GatewayMetrics metrics,
+    ClusterChangeSignal clusterChanges,
     ILoggerFactory loggers)
 {
     private readonly ConnectionLimiter _limiter = new(options.Value.MaxClientConnectionsPerIp);
@@ -38,7 +39,7 @@ public sealed class ClientWebSocketEndpoint(
         {
             using var webSocket = await context.WebSockets.AcceptWebSocketAsync();
             using var channel = new WebSocketChannel(webSocket, options.Value.MaxClientMessageBytes);
-            var session = new ClientSession(channel, identity, cluster, forwarder, options.Value, metrics, _logger);
+            var session = new ClientSession(channel, identity, cluster, forwarder, options.Value, metrics, clusterChanges, _logger);
             await session.RunAsync(context.RequestAborted);
             await channel.CloseAsync(WebSocketCloseStatus.NormalClosure, "");
         }

@@ -12,7 +12,8 @@ namespace NymGateway.EdgeHost.Clients;
 /// <summary>
 /// Moves one authenticated client's messages from its inbox to its websocket, oldest first:
 /// the stored backlog on start, new arrivals from the inbox stream, and a full re-read of the
-/// store on an interval (so a notification lost with a silo only delays a message). A message
+/// store whenever the cluster's silos change and on an interval (so a notification lost with a
+/// silo only delays a message). A message
 /// is acknowledged, and so deleted, only after its websocket send completed.
 /// </summary>
 public sealed class InboxPump(
@@ -23,6 +24,7 @@ public sealed class InboxPump(
     IClusterClient cluster,
     EdgeOptions options,
     GatewayMetrics metrics,
+    ClusterChangeSignal clusterChanges,
     ILogger logger)
 {
     private readonly Channel<InboxEvent> _events = Channel.CreateBounded<InboxEvent>(new BoundedChannelOptions(64) { SingleReader = true });
@@ -40,6 +42,7 @@ public sealed class InboxPump(
         var stream = cluster.GetStreamProvider(InboxStreams.Provider)
             .GetStream<InboxEvent>(StreamId.Create(InboxStreams.Namespace, client));
         var subscription = await stream.SubscribeAsync(OnEventAsync);
+        clusterChanges.Changed += OnClusterChanged;
         try
         {
             while (!cancellationToken.IsCancellationRequested && !TakenOver)
@@ -63,7 +66,7 @@ public sealed class InboxPump(
                     _drainRequested = true;
                     continue;
                 }
-                while (_events.Reader.TryRead(out var inboxEvent) && !TakenOver)
+                while (!_drainRequested && !TakenOver && _events.Reader.TryRead(out var inboxEvent))
                 {
                     await HandleAsync(inboxEvent, cancellationToken);
                 }
@@ -71,10 +74,20 @@ public sealed class InboxPump(
         }
         finally
         {
+            clusterChanges.Changed -= OnClusterChanged;
             await UnsubscribeAsync(subscription);
             await Task.WhenAll(_acks.Select(a => a.Done)).WaitAsync(TimeSpan.FromSeconds(5)).ContinueWith(_ => { }, TaskScheduler.Default);
         }
     }
+
+    private void OnClusterChanged()
+    {
+        _drainRequested = true;
+        _events.Writer.TryWrite(WakeUp);
+    }
+
+    /// <summary>An empty event: only wakes the pump so it sees a requested drain.</summary>
+    private static readonly InboxEvent WakeUp = new([]);
 
     private Task OnEventAsync(InboxEvent inboxEvent, StreamSequenceToken? token)
     {
@@ -97,17 +110,25 @@ public sealed class InboxPump(
         await PushAsync(inboxEvent.Messages, cancellationToken);
     }
 
-    /// <summary>Re-reads every stored message, once the acknowledgements already sent have settled.</summary>
+    /// <summary>
+    /// Re-reads every stored message. Ids whose acknowledgement is still under way stay marked as
+    /// seen (so they are not pushed twice); the drain never waits for them, so a slow or failing
+    /// database delete cannot hold up deliveries.
+    /// </summary>
     private async Task DrainAsync(CancellationToken cancellationToken)
     {
-        foreach (var (done, ids) in _acks)
+        _acks.RemoveAll(ack =>
         {
-            if (await done)
+            if (!ack.Done.IsCompleted)
             {
-                _seen.ExceptWith(ids);
+                return false;
             }
-        }
-        _acks.Clear();
+            if (ack.Done.Result)
+            {
+                _seen.ExceptWith(ack.Ids);
+            }
+            return true;
+        });
 
         long after = 0;
         while (!cancellationToken.IsCancellationRequested)
