@@ -39,9 +39,8 @@ public sealed class InboxPump(
     /// <summary>Runs until the socket or <paramref name="cancellationToken"/> ends, or another session takes over.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var stream = cluster.GetStreamProvider(InboxStreams.Provider)
-            .GetStream<InboxEvent>(StreamId.Create(InboxStreams.Namespace, client));
-        var subscription = await stream.SubscribeAsync(OnEventAsync);
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var subscribing = SubscribeAsync(stopping.Token);
         clusterChanges.Changed += OnClusterChanged;
         try
         {
@@ -50,11 +49,12 @@ public sealed class InboxPump(
                 if (_drainRequested)
                 {
                     _drainRequested = false;
-                    await DrainAsync(cancellationToken);
+                    await RetryingAsync(() => DrainAsync(cancellationToken), cancellationToken);
                     continue;
                 }
                 using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                wait.CancelAfter(options.InboxRedrainInterval);
+                // Until the stream subscription stands, the store is read every second.
+                wait.CancelAfter(subscribing.IsCompletedSuccessfully ? options.InboxRedrainInterval : TimeSpan.FromSeconds(1));
                 try
                 {
                     await _events.Reader.WaitToReadAsync(wait.Token);
@@ -62,7 +62,7 @@ public sealed class InboxPump(
                 catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
                 {
                     // Quiet for a while: re-assert the session (which also catches a missed take-over) and re-read the store.
-                    TakenOver = !await cluster.GetGrain<IClientGrain>(client).Heartbeat(session);
+                    await RetryingAsync(async () => TakenOver = !await cluster.GetGrain<IClientGrain>(client).Heartbeat(session), cancellationToken);
                     _drainRequested = true;
                     continue;
                 }
@@ -75,8 +75,48 @@ public sealed class InboxPump(
         finally
         {
             clusterChanges.Changed -= OnClusterChanged;
-            await UnsubscribeAsync(subscription);
+            await stopping.CancelAsync();
+            if (await subscribing.ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : null, TaskScheduler.Default) is { } subscription)
+            {
+                await UnsubscribeAsync(subscription);
+            }
             await Task.WhenAll(_acks.Select(a => a.Done)).WaitAsync(TimeSpan.FromSeconds(5)).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+    }
+
+    /// <summary>Subscribes to the client's inbox stream, retrying while the cluster cannot take it; a drain follows.</summary>
+    private async Task<StreamSubscriptionHandle<InboxEvent>> SubscribeAsync(CancellationToken cancellationToken)
+    {
+        var stream = cluster.GetStreamProvider(InboxStreams.Provider)
+            .GetStream<InboxEvent>(StreamId.Create(InboxStreams.Namespace, client));
+        while (true)
+        {
+            try
+            {
+                var handle = await stream.SubscribeAsync(OnEventAsync).WaitAsync(TimeSpan.FromSeconds(10), cancellationToken);
+                OnClusterChanged();
+                return handle;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                logger.LogWarning("Subscribing to {Client}'s inbox stream failed ({Error}); reading the store meanwhile", client, ex.Message);
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>Runs a store or grain step; a failure (silo or database gone) is logged and the step retried on the next round.</summary>
+    private async Task RetryingAsync(Func<Task> step, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await step();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException && ex is not WebSocketException && ex is not ObjectDisposedException)
+        {
+            logger.LogWarning("Delivering {Client}'s inbox paused: {Error}; retrying", client, ex.Message);
+            _drainRequested = true;
+            await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
         }
     }
 
