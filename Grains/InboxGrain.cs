@@ -66,8 +66,12 @@ public sealed class InboxGrain(IGatewayStore store, IOptions<GatewayStoreOptions
     public async Task Acknowledge(long[] ids)
     {
         await store.DeleteAsync(ids);
-        // Recount lazily: acknowledgements may name messages already swept or deleted.
-        _stored = null;
+        // The count only guards the soft inbox limit, so adjust it instead of recounting on the
+        // delivery path; it is re-read from the store when the grain next activates.
+        if (_stored is { } stored)
+        {
+            _stored = Math.Max(0, stored - ids.Length);
+        }
     }
 
     public Task ClientRegistered()

@@ -47,11 +47,12 @@ public sealed class MixConnectionHandler(PacketIngest ingest, IOptions<EdgeOptio
     {
         var input = connection.Transport.Input;
         var batch = new List<ReceivedPacket>();
+        var frames = new List<SphinxFrame>();
         while (true)
         {
             var result = await input.ReadAsync();
             var buffer = result.Buffer;
-            var status = Collect(ref buffer, batch, out var error, out var storage);
+            var status = Collect(ref buffer, frames, batch, out var error, out var storage);
             try
             {
                 if (batch.Count > 0)
@@ -86,11 +87,11 @@ public sealed class MixConnectionHandler(PacketIngest ingest, IOptions<EdgeOptio
     }
 
     /// <summary>Decodes every complete frame (up to the batch size) and copies their packets into one pooled buffer.</summary>
-    private FrameStatus Collect(ref ReadOnlySequence<byte> buffer, List<ReceivedPacket> batch, out FrameError error, out byte[]? storage)
+    private FrameStatus Collect(ref ReadOnlySequence<byte> buffer, List<SphinxFrame> frames, List<ReceivedPacket> batch, out FrameError error, out byte[]? storage)
     {
         storage = null;
         error = default;
-        var frames = new List<SphinxFrame>();
+        frames.Clear();
         var status = FrameStatus.NeedMoreData;
         long bytes = 0;
         while (frames.Count < options.Value.MaxFramesPerBatch)

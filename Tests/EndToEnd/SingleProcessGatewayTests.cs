@@ -98,6 +98,30 @@ public sealed class SingleProcessGatewayTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_full_inbox_refuses_further_messages()
+    {
+        await using var small = await SingleProcessGateway.StartAsync(c => c.MaxMessagesPerInbox = 5);
+        var client = await TestClient.ConnectAsync(small.ClientsUri);
+        Assert.Equal(new ServerResponse.Register(true), await client.RegisterAsync(small.Identity.Identity.PublicKey, Timeout));
+        await client.DisposeAsync();
+        using (var mix = await MixSender.ConnectAsync(small.MixEndPoint))
+        {
+            for (int i = 0; i < 8; i++)
+            {
+                await mix.SendPacketAsync(FinalHopPackets.Regular(small.Identity.Sphinx.PublicKey, client.AddressBytes, Message(i),
+                    new NodeAddress(_mixNode.EndPoint), new byte[PacketSizes.Ack]));
+            }
+            // every SURB-ACK is forwarded, stored or not, so all 8 have been handled once 8 arrived
+            for (int i = 0; i < 8; i++)
+            {
+                await _mixNode.ReceiveAsync(Timeout);
+            }
+        }
+        var stored = await small.Store.ReadAsync(client.Address, 0, 100);
+        Assert.Equal(Enumerable.Range(0, 5).Select(Message), stored.Select(m => m.Content));
+    }
+
+    [Fact]
     public async Task Messages_are_pushed_live_to_a_connected_client()
     {
         await using var client = await RegisteredClientAsync();
