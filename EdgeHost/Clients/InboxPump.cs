@@ -32,6 +32,7 @@ public sealed class InboxPump(
     private readonly HashSet<long> _seen = [];
     private readonly List<(Task<bool> Done, long[] Ids)> _acks = [];
     private volatile bool _drainRequested = true;
+    private long _highestPushed;
 
     /// <summary>Set when a newer session of the same client took over; the session then closes.</summary>
     public bool TakenOver { get; private set; }
@@ -147,7 +148,7 @@ public sealed class InboxPump(
             TakenOver = true;
             return;
         }
-        await PushAsync(inboxEvent.Messages, cancellationToken);
+        await PushAsync(inboxEvent.Messages, fromEvent: true, cancellationToken);
     }
 
     /// <summary>
@@ -174,7 +175,7 @@ public sealed class InboxPump(
         while (!cancellationToken.IsCancellationRequested)
         {
             var page = await _inbox.Read(after, options.InboxPageSize);
-            await PushAsync(page, cancellationToken);
+            await PushAsync(page, fromEvent: false, cancellationToken);
             if (page.Length < options.InboxPageSize)
             {
                 return;
@@ -183,15 +184,20 @@ public sealed class InboxPump(
         }
     }
 
-    private async Task PushAsync(InboxMessage[] messages, CancellationToken cancellationToken)
+    /// <param name="fromEvent">
+    /// A client's messages carry increasing ids and its events arrive in order, so an event message
+    /// at or below the highest id already pushed was pushed (by a drain that ran ahead of the event).
+    /// </param>
+    private async Task PushAsync(InboxMessage[] messages, bool fromEvent, CancellationToken cancellationToken)
     {
         var sent = new List<long>(messages.Length);
         foreach (var message in messages)
         {
-            if (!_seen.Add(message.Id))
+            if ((fromEvent && message.Id <= _highestPushed) || !_seen.Add(message.Id))
             {
                 continue;
             }
+            _highestPushed = Math.Max(_highestPushed, message.Id);
             int length = SharedKeys.TaggedLength(message.Content.Length);
             var buffer = ArrayPool<byte>.Shared.Rent(length);
             try
