@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 using NymGateway.Grains;
 using Orleans.Configuration;
 
@@ -7,7 +6,7 @@ namespace NymGateway.EdgeHost;
 /// <summary>An edge host's connection to the silo cluster: found through the membership table in PostgreSQL.</summary>
 public static class ClusterClientExtensions
 {
-    public static IClientBuilder UseGatewayCluster(this IClientBuilder client, string connectionString, string clusterId, ClusterChangeSignal signal, ILogger logger)
+    public static IClientBuilder UseGatewayCluster(this IClientBuilder client, string connectionString, string clusterId, ClusterChangeSignal signal)
     {
         client.AddClusterConnectionStatusObserver(signal);
         client.Configure<ClusterOptions>(o =>
@@ -23,12 +22,7 @@ public static class ClusterClientExtensions
         client.AddMemoryStreams(InboxStreams.Provider);
         client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(10));
         client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
-        client.UseConnectionRetryFilter(async (exception, cancellationToken) =>
-        {
-            logger.LogWarning("Cannot reach the silo cluster '{Cluster}' yet ({Error}); retrying in 2s", clusterId, exception.Message);
-            await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
-            return true;
-        });
+        client.UseConnectionRetryFilter<ClusterConnectionRetry>();
         return client;
     }
 }

@@ -41,10 +41,9 @@ public static class GatewayHostFactory
     public static WebApplication BuildClusterEdge(GatewayConfig config, GatewayIdentity identity)
     {
         var builder = CreateBuilder();
-        var logger = LoggerFactory.Create(l => l.AddSimpleConsole()).CreateLogger("nym_gateway");
         var signal = new ClusterChangeSignal();
         builder.Services.AddSingleton(signal);
-        builder.UseOrleansClient(client => client.UseGatewayCluster(config.ResolvedPostgresConnectionString, config.ClusterId, signal, logger));
+        builder.UseOrleansClient(client => client.UseGatewayCluster(config.ResolvedPostgresConnectionString, config.ClusterId, signal));
         return BuildEdge(builder, config, identity, unregisterOnShutdown: false);
     }
 

@@ -1,0 +1,16 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+
+namespace NymGateway.EdgeHost;
+
+/// <summary>Keeps an edge trying to reach its silo cluster, saying so in the host's own log every 2 s.</summary>
+public sealed class ClusterConnectionRetry(IOptions<ClusterOptions> cluster, ILogger<ClusterConnectionRetry> logger) : IClientConnectionRetryFilter
+{
+    public async Task<bool> ShouldRetryConnectionAttempt(Exception exception, CancellationToken cancellationToken)
+    {
+        logger.LogWarning("Cannot reach the silo cluster '{Cluster}' yet ({Error}); retrying in 2s", cluster.Value.ClusterId, exception.Message);
+        await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
+        return true;
+    }
+}
