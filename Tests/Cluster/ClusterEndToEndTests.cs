@@ -20,6 +20,7 @@ namespace NymGateway.Tests.Cluster;
 /// gateway does that only after the commit); every such message must reach its client or still be stored.
 /// </summary>
 [Trait("Category", "Cluster")]
+[Collection(PostgresServer.Collection)]
 public sealed class ClusterEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly TimeSpan Startup = TimeSpan.FromSeconds(90);

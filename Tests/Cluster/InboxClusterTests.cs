@@ -19,6 +19,7 @@ namespace NymGateway.Tests.Cluster;
 /// the gateway's tables, stream subscriptions in the database.
 /// </summary>
 [Trait("Category", "Cluster")]
+[Collection(PostgresServer.Collection)]
 public sealed class InboxClusterTests : IAsyncLifetime
 {
     private TestCluster _cluster = null!;

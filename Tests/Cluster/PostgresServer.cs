@@ -8,6 +8,9 @@ namespace NymGateway.Tests.Cluster;
 /// </summary>
 public static class PostgresServer
 {
+    /// <summary>One xunit collection for every test on the server: the crash test restarts it, so the others must not run meanwhile.</summary>
+    public const string Collection = "PostgreSQL";
+
     public static string ConnectionString =>
         Environment.GetEnvironmentVariable("NYM_TEST_POSTGRES") is { Length: > 0 } configured
             ? configured

@@ -5,6 +5,7 @@ namespace NymGateway.Tests.Cluster;
 
 /// <summary>A silo or edge that cannot reach PostgreSQL says so and keeps retrying instead of dying.</summary>
 [Trait("Category", "Cluster")]
+[Collection(PostgresServer.Collection)]
 public sealed class UnreachableDatabaseTests : IDisposable
 {
     private readonly string _home = Path.Combine(Path.GetTempPath(), "nym-gateway-nodb", Guid.NewGuid().ToString("N"));
