@@ -1,24 +1,25 @@
 using Microsoft.Extensions.DependencyInjection;
 using NymGateway.Grains;
 using NymGateway.Grains.Storage;
+using NymGateway.Grains.Streaming;
 using System.Net;
 using Orleans.Configuration;
 
 namespace NymGateway.Silo;
 
-/// <summary>Silo configuration shared by every mode: the gateway's grains, their store and the inbox stream.</summary>
+/// <summary>Silo configuration shared by every mode: the gateway's grains, their store and the inbox notification stream.</summary>
 public static class GatewaySiloExtensions
 {
-    public static ISiloBuilder AddGatewayGrains(this ISiloBuilder silo, GatewayStoreOptions store, InboxStreamOptions streams)
+    public static ISiloBuilder AddGatewayGrains(this ISiloBuilder silo, GatewayStoreOptions store, NotificationStreamOptions streams)
     {
         silo.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(store));
         silo.Services.AddSingleton<AdoNetGatewayStore>();
         silo.Services.AddSingleton<IGatewayStore>(sp => sp.GetRequiredService<AdoNetGatewayStore>());
         silo.Services.AddHostedService<InboxSweeper>();
 
-        silo.AddMemoryStreams(InboxStreams.Provider, stream =>
+        silo.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(streams));
+        silo.AddPersistentStreams(InboxStreams.Provider, NotificationQueueAdapterFactory.Create, stream =>
         {
-            stream.ConfigurePartitioning(streams.QueueCount);
             stream.ConfigurePullingAgent(agent => agent.Configure(o => o.GetQueueMsgsTimerPeriod = streams.PollPeriod));
             stream.ConfigureBackoffProvider((_, _) => new QuickQueueReaderBackoff());
         });

@@ -134,7 +134,7 @@ public static class ConfigFile
         Line(t, "Orleans cluster id shared by every silo and edge of this gateway.", "cluster_id", Q(c.ClusterId));
         Line(t, "Orleans silo-to-silo port.", "silo_port", I(c.SiloPort));
         Line(t, "Orleans gateway port (edges connect to silos on it).", "gateway_port", I(c.GatewayPort));
-        Line(t, "Poll period of the inbox stream; lower means faster pushes and more idle CPU.", "stream_poll_period", Q(HumanDuration.Format(c.StreamPollPeriod)));
+        Line(t, "Timer of the inbox stream's queue readers. Arrivals wake them at once; this only sets how soon a reader resumes after an idle second.", "stream_poll_period", Q(HumanDuration.Format(c.StreamPollPeriod)));
         Line(t, "Queues of the inbox stream.", "stream_queue_count", I(c.StreamQueueCount));
         Line(t, "A connected client's inbox is re-read from the database at least this often, so a lost notification only delays.", "inbox_redrain_interval", Q(HumanDuration.Format(c.InboxRedrainInterval)));
 

@@ -55,8 +55,8 @@ public sealed class GatewayConfig
     public string ClusterId { get; set; } = "nym-gateway";
     public int SiloPort { get; set; } = 11111;
     public int GatewayPort { get; set; } = 30000;
-    public TimeSpan StreamPollPeriod { get; set; } = TimeSpan.FromMilliseconds(5);
-    public int StreamQueueCount { get; set; } = 2;
+    public TimeSpan StreamPollPeriod { get; set; } = TimeSpan.FromMilliseconds(10);
+    public int StreamQueueCount { get; set; } = 4;
     public TimeSpan InboxRedrainInterval { get; set; } = TimeSpan.FromSeconds(10);
 
     // [limits]

@@ -8,6 +8,7 @@ using NymGateway.EdgeHost;
 using NymGateway.EdgeHost.Forwarding;
 using NymGateway.EdgeHost.Presence;
 using NymGateway.Grains.Storage;
+using NymGateway.Grains.Streaming;
 using NymGateway.Silo;
 
 namespace NymGateway.Cli.Hosting;
@@ -64,7 +65,7 @@ public static class GatewayHostFactory
         };
     }
 
-    public static InboxStreamOptions StreamOptions(GatewayConfig config) =>
+    public static NotificationStreamOptions StreamOptions(GatewayConfig config) =>
         new() { PollPeriod = config.StreamPollPeriod, QueueCount = config.StreamQueueCount };
 
     private static WebApplicationBuilder CreateBuilder()

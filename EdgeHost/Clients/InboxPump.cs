@@ -42,7 +42,7 @@ public sealed class InboxPump(
     {
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var subscribing = SubscribeAsync(stopping.Token);
-        clusterChanges.Changed += OnClusterChanged;
+        clusterChanges.Changed += RequestDrain;
         try
         {
             while (!cancellationToken.IsCancellationRequested && !TakenOver)
@@ -75,7 +75,7 @@ public sealed class InboxPump(
         }
         finally
         {
-            clusterChanges.Changed -= OnClusterChanged;
+            clusterChanges.Changed -= RequestDrain;
             await stopping.CancelAsync();
             if (await subscribing.ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : null, TaskScheduler.Default) is { } subscription)
             {
@@ -94,8 +94,8 @@ public sealed class InboxPump(
         {
             try
             {
-                var handle = await stream.SubscribeAsync(OnEventAsync).WaitAsync(TimeSpan.FromSeconds(10), cancellationToken);
-                OnClusterChanged();
+                var handle = await stream.SubscribeAsync(OnEventAsync, OnStreamErrorAsync).WaitAsync(TimeSpan.FromSeconds(10), cancellationToken);
+                RequestDrain();
                 return handle;
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -121,7 +121,7 @@ public sealed class InboxPump(
         }
     }
 
-    private void OnClusterChanged()
+    private void RequestDrain()
     {
         _drainRequested = true;
         _events.Writer.TryWrite(WakeUp);
@@ -137,6 +137,14 @@ public sealed class InboxPump(
             // The socket is slower than arrivals: the store still has everything, read it later.
             _drainRequested = true;
         }
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The stream lost notifications for this client (it fell behind): the store has them.</summary>
+    private Task OnStreamErrorAsync(Exception error)
+    {
+        logger.LogDebug("Inbox stream of {Client} reported {Error}; re-reading the store", client, error.Message);
+        RequestDrain();
         return Task.CompletedTask;
     }
 

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using NymGateway.Grains;
 using NymGateway.Grains.Storage;
+using NymGateway.Grains.Streaming;
 using NymGateway.Silo;
 using Orleans.Concurrency;
 using Orleans.Hosting;
@@ -150,7 +151,7 @@ public sealed class InboxClusterTests : IAsyncLifetime
                 o.ProbeTimeout = TimeSpan.FromSeconds(1);
                 o.NumMissedProbesLimit = 2;
             });
-            silo.AddGatewayGrains(StoreOptions(), new InboxStreamOptions());
+            silo.AddGatewayGrains(StoreOptions(), new NotificationStreamOptions());
         }
     }
 
@@ -163,7 +164,7 @@ public sealed class InboxClusterTests : IAsyncLifetime
                 o.Invariant = "Npgsql";
                 o.ConnectionString = PostgresServer.ConnectionString;
             });
-            client.AddMemoryStreams(InboxStreams.Provider);
+            client.AddInboxStreams();
         }
     }
 }
