@@ -26,7 +26,7 @@ public sealed class AdoNetGatewayStore : IGatewayStore, IAsyncDisposable
         _logger = logger;
         _dataSource = _options.Provider == StoreProvider.Sqlite
             ? SqliteFactory.Instance.CreateDataSource(SqliteConnectionString(_options.ConnectionString))
-            : NpgsqlDataSource.Create(_options.ConnectionString);
+            : PostgresDataSource(_options.ConnectionString);
         _writer = Task.Factory.StartNew(WriteLoopAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
     }
 
@@ -209,9 +209,10 @@ public sealed class AdoNetGatewayStore : IGatewayStore, IAsyncDisposable
         connection is NpgsqlConnection postgres ? CommitPostgres(postgres, batch) : CommitRowByRow(connection, batch);
 
     /// <summary>
-    /// PostgreSQL: one INSERT over arrays and one DELETE = ANY for the whole batch, so a commit
-    /// costs two round trips whatever its size. Identity values are drawn in row order, so the
-    /// returned ids, sorted, line up with the messages in the order they were sent.
+    /// PostgreSQL: one INSERT over arrays and one DELETE = ANY for the whole batch, sent as one
+    /// Npgsql batch, which the server runs as one implicit transaction: a commit costs a single
+    /// round trip whatever its size. Identity values are drawn in row order, so the returned
+    /// ids, sorted, line up with the messages in the order they were sent.
     /// </summary>
     private static long[]?[] CommitPostgres(NpgsqlConnection connection, List<PendingWrite> batch)
     {
@@ -236,32 +237,38 @@ public sealed class AdoNetGatewayStore : IGatewayStore, IAsyncDisposable
             }
         }
 
-        using var transaction = connection.BeginTransaction();
-        var ids = new List<long>(addresses.Count);
+        using var commands = new NpgsqlBatch(connection);
         if (addresses.Count > 0)
         {
-            using var insert = new NpgsqlCommand(
-                "INSERT INTO gateway_messages (address, content, received_at) SELECT a, c, @now FROM unnest(@addresses, @contents) AS t(a, c) RETURNING id",
-                connection, transaction);
-            insert.Parameters.AddWithValue("addresses", addresses.ToArray());
-            insert.Parameters.AddWithValue("contents", contents.ToArray());
-            insert.Parameters.AddWithValue("now", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
-            using (var reader = insert.ExecuteReader())
+            var insert = new NpgsqlBatchCommand(
+                "INSERT INTO gateway_messages (address, content, received_at) SELECT a, c, $3 FROM unnest($1::text[], $2::bytea[]) AS t(a, c) RETURNING id");
+            insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. addresses] });
+            insert.Parameters.Add(new NpgsqlParameter<byte[][]> { TypedValue = [.. contents] });
+            insert.Parameters.Add(new NpgsqlParameter<long> { TypedValue = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() });
+            commands.BatchCommands.Add(insert);
+        }
+        if (deletes.Count > 0)
+        {
+            var delete = new NpgsqlBatchCommand("DELETE FROM gateway_messages WHERE id = ANY($1::bigint[])");
+            delete.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. deletes] });
+            commands.BatchCommands.Add(delete);
+        }
+        var ids = new List<long>(addresses.Count);
+        using (var reader = commands.ExecuteReader())
+        {
+            if (addresses.Count > 0)
             {
                 while (reader.Read())
                 {
                     ids.Add(reader.GetInt64(0));
                 }
             }
-            ids.Sort();
+            // Draining the reader runs the remaining commands and ends the implicit transaction.
+            while (reader.NextResult())
+            {
+            }
         }
-        if (deletes.Count > 0)
-        {
-            using var delete = new NpgsqlCommand("DELETE FROM gateway_messages WHERE id = ANY(@ids)", connection, transaction);
-            delete.Parameters.AddWithValue("ids", deletes.ToArray());
-            delete.ExecuteNonQuery();
-        }
-        transaction.Commit();
+        ids.Sort();
 
         int next = 0;
         for (int i = 0; i < batch.Count; i++)
@@ -346,6 +353,17 @@ public sealed class AdoNetGatewayStore : IGatewayStore, IAsyncDisposable
         parameter.Value = value;
         command.Parameters.Add(parameter);
         return parameter;
+    }
+
+    /// <summary>Statements are prepared once per connection (auto-prepare): the writer repeats the same two.</summary>
+    private static NpgsqlDataSource PostgresDataSource(string connectionString)
+    {
+        var builder = new NpgsqlDataSourceBuilder(connectionString);
+        if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
+        {
+            builder.ConnectionStringBuilder.MaxAutoPrepare = 16;
+        }
+        return builder.Build();
     }
 
     private static string SqliteConnectionString(string connectionString) =>
