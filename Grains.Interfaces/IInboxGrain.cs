@@ -9,8 +9,12 @@ namespace NymGateway.Grains;
 /// </summary>
 public interface IInboxGrain : IGrainWithStringKey
 {
-    /// <summary>Stores the messages, then, if the client is connected, notifies its stream.</summary>
-    Task<DeliveryResult> Deliver(Immutable<byte[][]> messages);
+    /// <summary>
+    /// Stores the messages, then, if the client is connected, notifies its stream. A retry with
+    /// the same <paramref name="deliveryId"/> (the caller timed out after the commit) stores
+    /// nothing again and returns the first call's result.
+    /// </summary>
+    Task<DeliveryResult> Deliver(Guid deliveryId, Immutable<byte[][]> messages);
 
     /// <summary>Stored messages with an id above <paramref name="afterId"/>, oldest first.</summary>
     Task<InboxMessage[]> Read(long afterId, int maxMessages);

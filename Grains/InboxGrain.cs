@@ -19,6 +19,7 @@ public sealed class InboxGrain(IGatewayStore store, IOptions<GatewayStoreOptions
     private bool? _registered;
     private bool _online;
     private int? _stored;
+    private readonly RecentDeliveries _recent = new(64);
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -27,9 +28,19 @@ public sealed class InboxGrain(IGatewayStore store, IOptions<GatewayStoreOptions
         return Task.CompletedTask;
     }
 
-    public async Task<DeliveryResult> Deliver(Immutable<byte[][]> batch)
+    public async Task<DeliveryResult> Deliver(Guid deliveryId, Immutable<byte[][]> batch)
     {
-        var messages = batch.Value;
+        if (_recent.TryGet(deliveryId, out var earlier))
+        {
+            return earlier;
+        }
+        var result = await Store(batch.Value);
+        _recent.Add(deliveryId, result);
+        return result;
+    }
+
+    private async Task<DeliveryResult> Store(byte[][] messages)
+    {
         var address = this.GetPrimaryKeyString();
         _registered ??= await store.GetClientAsync(address) is not null;
         if (_registered != true)

@@ -117,11 +117,12 @@ public sealed class PacketIngest(
     {
         var inbox = grains.GetGrain<IInboxGrain>(client);
         var backoff = TimeSpan.FromMilliseconds(50);
+        var deliveryId = Guid.NewGuid();
         while (true)
         {
             try
             {
-                var result = await inbox.Deliver(new Immutable<byte[][]>([.. messages]));
+                var result = await inbox.Deliver(deliveryId, new Immutable<byte[][]>([.. messages]));
                 metrics.MessagesStored.Add(result.Stored);
                 if (result.Refused > 0)
                 {

@@ -1,3 +1,4 @@
+using Orleans.Providers.Streams.Common;
 using Orleans.Streams;
 
 namespace NymGateway.Grains.Streaming;
@@ -6,7 +7,7 @@ namespace NymGateway.Grains.Streaming;
 /// A pulling agent's cache of recent batches, per stream. A batch leaves once every subscriber
 /// of its stream read it, or when it is older than the age limit or the cache is over capacity.
 /// It never pushes back on the queue: a subscriber that falls behind (a dead edge, a slow
-/// socket) loses notifications and is told so through its error handler, never the others.
+/// socket) loses notifications and gets a cache miss; the others never wait for it.
 /// </summary>
 internal sealed class NotificationQueueCache(int capacity, TimeSpan maxAge, TimeProvider clock) : IQueueCache
 {
@@ -14,6 +15,7 @@ internal sealed class NotificationQueueCache(int capacity, TimeSpan maxAge, Time
 
     private readonly Queue<(NotificationBatch Batch, long AddedAt)> _arrivals = new();
     private readonly Dictionary<StreamId, StreamEntry> _streams = [];
+    private long _lastEvicted = -1;
 
     public int GetMaxAddCount() => MaxAddCount;
 
@@ -50,7 +52,8 @@ internal sealed class NotificationQueueCache(int capacity, TimeSpan maxAge, Time
     {
         if (!_streams.TryGetValue(streamId, out var entry))
         {
-            entry = new StreamEntry(streamId);
+            // A stream forgotten after its last batch left may have lost batches up to the newest eviction.
+            entry = new StreamEntry(streamId) { LastEvicted = _lastEvicted };
             _streams[streamId] = entry;
         }
         return entry;
@@ -64,7 +67,7 @@ internal sealed class NotificationQueueCache(int capacity, TimeSpan maxAge, Time
             _arrivals.Dequeue();
             var entry = _streams[oldest.Batch.StreamId];
             entry.Batches.Dequeue();
-            entry.LastEvicted = oldest.Batch.SequenceNumber;
+            entry.LastEvicted = _lastEvicted = oldest.Batch.SequenceNumber;
             Forget(entry);
         }
     }
@@ -105,14 +108,15 @@ internal sealed class NotificationQueueCache(int capacity, TimeSpan maxAge, Time
 
         public long Next { get; private set; } = next;
 
-        public bool MoveNext()
+        /// <summary>A subscriber that needs a batch the cache already dropped gets one cache miss, then carries on.</summary>
+        public QueueCacheCursorMoveResult MoveNextWithResult()
         {
+            _current = null;
             if (entry.LastEvicted >= Next)
             {
-                var missed = Next;
+                var missed = new QueueCacheMissInfo(new EventSequenceTokenV2(Next), new EventSequenceTokenV2(entry.FirstRetained), new EventSequenceTokenV2(entry.LastEvicted));
                 Next = entry.LastEvicted + 1;
-                _current = null;
-                throw new QueueCacheMissException($"Notifications from {missed} to {entry.LastEvicted} left the cache before this subscriber read them");
+                return QueueCacheCursorMoveResult.FromCacheMiss(missed);
             }
             foreach (var batch in entry.Batches)
             {
@@ -120,11 +124,17 @@ internal sealed class NotificationQueueCache(int capacity, TimeSpan maxAge, Time
                 {
                     _current = batch;
                     Next = batch.SequenceNumber + 1;
-                    return true;
+                    return QueueCacheCursorMoveResult.Success;
                 }
             }
-            _current = null;
-            return false;
+            return QueueCacheCursorMoveResult.NoData;
+        }
+
+        [Obsolete("Orleans calls MoveNextWithResult.")]
+        public bool MoveNext()
+        {
+            var result = MoveNextWithResult();
+            return result.Kind == QueueCacheCursorMoveResultKind.CacheMiss ? throw result.CacheMiss!.Value.ToException() : result.Kind == QueueCacheCursorMoveResultKind.Success;
         }
 
         public IBatchContainer? GetCurrent(out Exception? exception)

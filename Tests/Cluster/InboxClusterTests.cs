@@ -59,7 +59,7 @@ public sealed class InboxClusterTests : IAsyncLifetime
         var client = NewClient();
         await _cluster.Client.GetGrain<IClientGrain>(client).Register(new byte[32]);
         var inbox = _cluster.Client.GetGrain<IInboxGrain>(client);
-        Assert.Equal(new DeliveryResult(20, 0), await inbox.Deliver(new Immutable<byte[][]>(Messages(20))));
+        Assert.Equal(new DeliveryResult(20, 0), await inbox.Deliver(Guid.NewGuid(), new Immutable<byte[][]>(Messages(20))));
 
         var management = _cluster.Client.GetGrain<IManagementGrain>(0);
         await management.ForceActivationCollection(TimeSpan.Zero);
@@ -71,7 +71,42 @@ public sealed class InboxClusterTests : IAsyncLifetime
 
         var after = await RetryAsync(() => inbox.Read(0, 100));
         Assert.Equal(Messages(20), after.Select(m => m.Content));
-        Assert.Equal(new DeliveryResult(1, 0), await RetryAsync(() => inbox.Deliver(new Immutable<byte[][]>([[99]]))));
+        var delivery = Guid.NewGuid();
+        Assert.Equal(new DeliveryResult(1, 0), await RetryAsync(() => inbox.Deliver(delivery, new Immutable<byte[][]>([[99]]))));
+    }
+
+    [Fact]
+    public async Task A_delivery_retried_after_a_timeout_is_stored_once()
+    {
+        var client = NewClient();
+        await _cluster.Client.GetGrain<IClientGrain>(client).Register(new byte[32]);
+        var inbox = _cluster.Client.GetGrain<IInboxGrain>(client);
+        var delivery = Guid.NewGuid();
+
+        Assert.Equal(new DeliveryResult(3, 0), await inbox.Deliver(delivery, new Immutable<byte[][]>(Messages(3))));
+        Assert.Equal(new DeliveryResult(3, 0), await inbox.Deliver(delivery, new Immutable<byte[][]>(Messages(3))));
+        Assert.Equal(new DeliveryResult(3, 0), await inbox.Deliver(Guid.NewGuid(), new Immutable<byte[][]>(Messages(3))));
+        Assert.Equal(6, (await inbox.Read(0, 100)).Length);
+    }
+
+    [Fact]
+    public async Task A_notification_queue_wakes_its_waiting_reader_on_arrival_and_numbers_batches_in_order()
+    {
+        var queue = _cluster.Client.GetGrain<INotificationQueueGrain>($"test/{Guid.NewGuid()}");
+        Assert.False(await queue.WaitForArrival(TimeSpan.FromMilliseconds(100)));
+
+        var waiting = queue.WaitForArrival(TimeSpan.FromMinutes(5));
+        await Task.Delay(200);
+        Assert.False(waiting.IsCompleted);
+        var stream = StreamId.Create(InboxStreams.Namespace, "someone");
+        await queue.Enqueue(new NotificationBatch(stream, ["first"], 0));
+        await queue.Enqueue(new NotificationBatch(stream, ["second"], 0));
+        Assert.True(await waiting.WaitAsync(TimeSpan.FromSeconds(30)));
+
+        var batches = await queue.Dequeue(10);
+        Assert.Equal(["first", "second"], batches.SelectMany(b => b.GetEvents<string>()).Select(e => e.Item1));
+        Assert.True(batches[0].SequenceNumber < batches[1].SequenceNumber);
+        Assert.Empty(await queue.Dequeue(10));
     }
 
     [Fact]
@@ -95,7 +130,7 @@ public sealed class InboxClusterTests : IAsyncLifetime
         });
         await otherEdge.Services.GetRequiredService<IClusterClient>().GetGrain<IClientGrain>(client).TakeOver(Guid.NewGuid());
 
-        await _cluster.Client.GetGrain<IInboxGrain>(client).Deliver(new Immutable<byte[][]>([[1, 2, 3]]));
+        await _cluster.Client.GetGrain<IInboxGrain>(client).Deliver(Guid.NewGuid(), new Immutable<byte[][]>([[1, 2, 3]]));
         var arrival = await received.Task.WaitAsync(TimeSpan.FromSeconds(15));
         Assert.Equal([1, 2, 3], arrival.Messages.Single().Content);
         await subscription.UnsubscribeAsync();
