@@ -20,6 +20,9 @@ fi
 conf="/etc/postgresql/${version}/main/postgresql.conf"
 grep -q "^listen_addresses = '127.0.0.1'" "$conf" || echo "listen_addresses = '127.0.0.1'" >> "$conf"
 grep -q "^max_connections = 300" "$conf" || echo "max_connections = 300" >> "$conf"
+# Every message is written and deleted once: with the default 1 GB of WAL between checkpoints,
+# a busy gateway checkpoints every minute or so and commits stall behind the checkpoint's sync.
+grep -q "^max_wal_size = 4GB" "$conf" || echo "max_wal_size = 4GB" >> "$conf"
 
 case "$action" in
   stop) pg_ctlcluster "$version" main stop || true; exit 0 ;;
@@ -38,4 +41,5 @@ run() { su postgres -c "psql -p $port -v ON_ERROR_STOP=1 -qtAc \"$1\""; }
   run "CREATE ROLE nymgateway LOGIN PASSWORD 'nymgateway' CREATEDB"
 [ "$(run "SELECT 1 FROM pg_database WHERE datname = 'nymgateway'")" = "1" ] ||
   run "CREATE DATABASE nymgateway OWNER nymgateway"
+run "SELECT pg_reload_conf()" >/dev/null
 echo "PostgreSQL ${version} on 127.0.0.1:${port}: Host=127.0.0.1;Port=${port};Database=nymgateway;Username=nymgateway;Password=nymgateway"

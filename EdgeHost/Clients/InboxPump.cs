@@ -32,6 +32,8 @@ public sealed class InboxPump(
     private readonly HashSet<long> _seen = [];
     private readonly List<(Task<bool> Done, long[] Ids)> _acks = [];
     private volatile bool _drainRequested = true;
+    private volatile bool _resubscribeRequested;
+    private Task<StreamSubscriptionHandle<InboxEvent>> _subscribing = Task.FromCanceled<StreamSubscriptionHandle<InboxEvent>>(new CancellationToken(true));
     private long _highestPushed;
 
     /// <summary>Set when a newer session of the same client took over; the session then closes.</summary>
@@ -41,12 +43,18 @@ public sealed class InboxPump(
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var subscribing = SubscribeAsync(stopping.Token);
+        _subscribing = SubscribeAsync(stopping.Token);
         clusterChanges.Changed += RequestDrain;
+        clusterChanges.Reconnected += RequestResubscribe;
         try
         {
             while (!cancellationToken.IsCancellationRequested && !TakenOver)
             {
+                if (_resubscribeRequested)
+                {
+                    _resubscribeRequested = false;
+                    Resubscribe(stopping.Token);
+                }
                 if (_drainRequested)
                 {
                     _drainRequested = false;
@@ -55,7 +63,7 @@ public sealed class InboxPump(
                 }
                 using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 // Until the stream subscription stands, the store is read every second.
-                wait.CancelAfter(subscribing.IsCompletedSuccessfully ? options.InboxRedrainInterval : TimeSpan.FromSeconds(1));
+                wait.CancelAfter(_subscribing.IsCompletedSuccessfully ? options.InboxRedrainInterval : TimeSpan.FromSeconds(1));
                 try
                 {
                     await _events.Reader.WaitToReadAsync(wait.Token);
@@ -76,8 +84,9 @@ public sealed class InboxPump(
         finally
         {
             clusterChanges.Changed -= RequestDrain;
+            clusterChanges.Reconnected -= RequestResubscribe;
             await stopping.CancelAsync();
-            if (await subscribing.ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : null, TaskScheduler.Default) is { } subscription)
+            if (await _subscribing.ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : null, TaskScheduler.Default) is { } subscription)
             {
                 await UnsubscribeAsync(subscription);
             }
@@ -104,6 +113,30 @@ public sealed class InboxPump(
                 await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
             }
         }
+    }
+
+    /// <summary>
+    /// Replaces a subscription the cluster may have dropped while this edge was cut off. The old
+    /// one is removed afterwards (if it still exists); an event both deliver is pushed once.
+    /// </summary>
+    private void Resubscribe(CancellationToken cancellationToken)
+    {
+        if (!_subscribing.IsCompleted)
+        {
+            return; // still subscribing: that subscription is a fresh one
+        }
+        var old = _subscribing;
+        _subscribing = SubscribeAsync(cancellationToken);
+        if (old.IsCompletedSuccessfully)
+        {
+            _ = _subscribing.ContinueWith(_ => UnsubscribeAsync(old.Result), TaskScheduler.Default).Unwrap();
+        }
+    }
+
+    private void RequestResubscribe()
+    {
+        _resubscribeRequested = true;
+        RequestDrain();
     }
 
     /// <summary>Runs a store or grain step; a failure (silo or database gone) is logged and the step retried on the next round.</summary>
