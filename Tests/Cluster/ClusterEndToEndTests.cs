@@ -31,8 +31,12 @@ public sealed class ClusterEndToEndTests(ITestOutputHelper output) : IAsyncLifet
     private IdentityPublicKey _gatewayIdentity = null!;
     private byte[] _sphinxKey = [];
 
-    private IPEndPoint Mix(int edge) => new(IPAddress.Loopback, _ports[edge * 2]);
-    private Uri Clients(int edge) => new($"ws://127.0.0.1:{_ports[edge * 2 + 1]}/");
+    // Every host on an address of its own, as on separate machines (all of 127/8 is loopback):
+    // silos advertise 127.0.0.2 and .3, edges listen on 127.0.1.1 and .2, PostgreSQL is on 127.0.0.1.
+    private static IPAddress SiloAddress(int silo) => IPAddress.Parse($"127.0.0.{2 + silo}");
+    private static IPAddress EdgeAddress(int edge) => IPAddress.Parse($"127.0.1.{1 + edge}");
+    private IPEndPoint Mix(int edge) => new(EdgeAddress(edge), _ports[edge * 2]);
+    private Uri Clients(int edge) => new($"ws://{EdgeAddress(edge)}:{_ports[edge * 2 + 1]}/");
 
     public async Task InitializeAsync()
     {
@@ -74,11 +78,11 @@ public sealed class ClusterEndToEndTests(ITestOutputHelper output) : IAsyncLifet
         }
     }
 
-    private GatewayProcess StartSilo(int n) => Track(GatewayProcess.Start(_home, "silo", "--id", "cl",
+    private GatewayProcess StartSilo(int n) => Track(GatewayProcess.Start(_home, "silo", "--id", "cl", "--advertise", $"{SiloAddress(n)}",
         "--silo-port", $"{_ports[4 + n * 2]}", "--gateway-port", $"{_ports[5 + n * 2]}"));
 
     private GatewayProcess StartEdge(int n) => Track(GatewayProcess.Start(_home, "edge", "--id", "cl",
-        "--mix-port", $"{Mix(n).Port}", "--clients-port", $"{_ports[n * 2 + 1]}"));
+        "--mix-host", $"{EdgeAddress(n)}", "--mix-port", $"{Mix(n).Port}", "--clients-host", $"{EdgeAddress(n)}", "--clients-port", $"{_ports[n * 2 + 1]}"));
 
     private GatewayProcess Track(GatewayProcess process)
     {
@@ -132,7 +136,7 @@ public sealed class ClusterEndToEndTests(ITestOutputHelper output) : IAsyncLifet
         var clock = Stopwatch.StartNew();
         await Task.Delay(3000);
         output.WriteLine($"{clock.Elapsed}: kill -9 edge 0 ({nextId} sent)");
-        _processes.Single(p => p.Output.Contains($"on 127.0.0.1:{Mix(0).Port}", StringComparison.Ordinal)).Kill();
+        _processes.Single(p => p.Output.Contains($"on {Mix(0)}", StringComparison.Ordinal)).Kill();
         await Task.Delay(3000);
         output.WriteLine($"{clock.Elapsed}: kill -9 silo 0 ({nextId} sent)");
         _processes.First(p => p.Output.Contains("Silo ready", StringComparison.Ordinal)).Kill();
