@@ -184,8 +184,9 @@ public sealed class AdoNetGatewayStore : IGatewayStore, IAsyncDisposable
                     batch[i].Complete(results[i]);
                 }
             }
-            catch (Exception ex) when (ex is DbException or InvalidOperationException or IOException or TimeoutException)
+            catch (Exception ex) when (ex is not OutOfMemoryException)
             {
+                // Whatever went wrong, the writer lives on: a dead writer would hang every delivery.
                 _logger.LogError(ex, "Committing {Count} queued writes failed; their callers will retry", batch.Count);
                 foreach (var write in batch)
                 {

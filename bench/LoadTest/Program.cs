@@ -153,6 +153,7 @@ Interlocked.Exchange(ref received[0], 0);
 warmSent = await SendForAsync(warmUp, rate: 0, times: null);
 await WaitForAsync(() => Task.FromResult(Interlocked.Read(ref received[0])), warmSent.Packets, Stopwatch.StartNew());
 Interlocked.Exchange(ref received[0], 0);
+Console.WriteLine($"live phase: {duration.TotalSeconds:F0}s of packets to connected clients");
 var liveClock = Stopwatch.StartNew();
 var live = await SendForAsync(duration, rate: 0, times: null);
 var (pushed, pushedAt) = await WaitForAsync(() => Task.FromResult(Interlocked.Read(ref received[0])), live.Packets, liveClock);
