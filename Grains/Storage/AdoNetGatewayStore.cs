@@ -9,16 +9,19 @@ namespace NymGateway.Grains.Storage;
 
 /// <summary>
 /// <see cref="IGatewayStore"/> over ADO.NET, for SQLite and PostgreSQL alike. Writes from all
-/// grains go through one writer that commits whatever is queued in a single transaction
-/// (group commit), so a busy gateway pays one commit for many messages.
+/// grains go through a writer that commits whatever is queued in a single transaction (group
+/// commit), so a busy gateway pays one commit for many messages. On PostgreSQL, deletes of
+/// delivered messages (never urgent) have a writer and connection of their own, so a new message
+/// never waits behind them; SQLite has a single writer anyway.
 /// </summary>
 public sealed class AdoNetGatewayStore : IGatewayStore, IAsyncDisposable
 {
     private readonly DbDataSource _dataSource;
     private readonly GatewayStoreOptions _options;
     private readonly ILogger<AdoNetGatewayStore> _logger;
-    private readonly Channel<PendingWrite> _writes = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Task _writer;
+    private readonly Channel<PendingWrite> _appends = NewQueue();
+    private readonly Channel<PendingWrite> _deletes;
+    private readonly Task[] _writers;
 
     public AdoNetGatewayStore(IOptions<GatewayStoreOptions> options, ILogger<AdoNetGatewayStore> logger)
     {
@@ -27,8 +30,12 @@ public sealed class AdoNetGatewayStore : IGatewayStore, IAsyncDisposable
         _dataSource = _options.Provider == StoreProvider.Sqlite
             ? SqliteFactory.Instance.CreateDataSource(SqliteConnectionString(_options.ConnectionString))
             : PostgresDataSource(_options.ConnectionString);
-        _writer = Task.Factory.StartNew(WriteLoopAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+        _deletes = _options.Provider == StoreProvider.Sqlite ? _appends : NewQueue();
+        _writers = [.. new[] { _appends, _deletes }.Distinct().Select(queue =>
+            Task.Factory.StartNew(() => WriteLoopAsync(queue.Reader), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap())];
     }
+
+    private static Channel<PendingWrite> NewQueue() => Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
 
     public DbDataSource DataSource => _dataSource;
 
@@ -51,7 +58,7 @@ public sealed class AdoNetGatewayStore : IGatewayStore, IAsyncDisposable
             return Task.FromResult(Array.Empty<long>());
         }
         var write = new AppendWrite(address, messages);
-        return Enqueue(write, write.Completion);
+        return Enqueue(_appends, write, write.Completion);
     }
 
     public Task DeleteAsync(IReadOnlyList<long> ids)
@@ -61,7 +68,7 @@ public sealed class AdoNetGatewayStore : IGatewayStore, IAsyncDisposable
             return Task.CompletedTask;
         }
         var write = new DeleteWrite(ids);
-        return Enqueue(write, write.Completion);
+        return Enqueue(_deletes, write, write.Completion);
     }
 
     public Task<InboxMessage[]> ReadAsync(string address, long afterId, int maxMessages) =>
@@ -137,14 +144,15 @@ public sealed class AdoNetGatewayStore : IGatewayStore, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _writes.Writer.TryComplete();
-        await _writer.ConfigureAwait(false);
+        _appends.Writer.TryComplete();
+        _deletes.Writer.TryComplete();
+        await Task.WhenAll(_writers).ConfigureAwait(false);
         await _dataSource.DisposeAsync();
     }
 
-    private Task<T> Enqueue<T>(PendingWrite write, Task<T> completion)
+    private static Task<T> Enqueue<T>(Channel<PendingWrite> queue, PendingWrite write, Task<T> completion)
     {
-        if (!_writes.Writer.TryWrite(write))
+        if (!queue.Writer.TryWrite(write))
         {
             throw new ObjectDisposedException(nameof(AdoNetGatewayStore));
         }
@@ -164,14 +172,14 @@ public sealed class AdoNetGatewayStore : IGatewayStore, IAsyncDisposable
         }
     }
 
-    private async Task WriteLoopAsync()
+    private async Task WriteLoopAsync(ChannelReader<PendingWrite> queue)
     {
         var batch = new List<PendingWrite>();
         DbConnection? connection = null;
-        while (await _writes.Reader.WaitToReadAsync().ConfigureAwait(false))
+        while (await queue.WaitToReadAsync().ConfigureAwait(false))
         {
             batch.Clear();
-            while (batch.Count < _options.MaxWritesPerCommit && _writes.Reader.TryRead(out var write))
+            while (batch.Count < _options.MaxWritesPerCommit && queue.TryRead(out var write))
             {
                 batch.Add(write);
             }
