@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
 using NymGateway.Cli.Hosting;
 
 namespace NymGateway.Cli.Commands;
@@ -12,6 +13,20 @@ public static class EdgeCommand
         {
             ConfigLoader.PrintStartup(config, identity);
             Console.WriteLine($"Role: edge; cluster id: {config.ClusterId}");
-            await GatewayRunner.RunAsync(GatewayHostFactory.BuildClusterEdge(config, identity), cancellationToken);
+            await GatewayRunner.RunAsync(GatewayHostFactory.BuildClusterEdge(config, identity), cancellationToken, PrintClusterAsync);
         });
+
+    private static async Task PrintClusterAsync(IServiceProvider services)
+    {
+        try
+        {
+            var silos = await services.GetRequiredService<IClusterClient>().GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true);
+            Console.WriteLine($"Connected to the cluster: {silos.Count} active silo(s)");
+        }
+        catch (Exception ex) when (ex is TimeoutException or OrleansException)
+        {
+            // Connected, but the silo that answered went away just now: the edge serves on regardless.
+            Console.WriteLine($"Connected to the cluster (silo count unavailable: {ex.Message})");
+        }
+    }
 }

@@ -9,7 +9,8 @@ namespace NymGateway.Cli.Hosting;
 /// <summary>Starts a built gateway host with 0.9.2's startup log lines and runs it until cancelled.</summary>
 public static class GatewayRunner
 {
-    public static async Task RunAsync(WebApplication app, CancellationToken cancellationToken)
+    /// <param name="onStarted">Runs once the host started, before the "Finished" line (an edge reports its cluster there).</param>
+    public static async Task RunAsync(WebApplication app, CancellationToken cancellationToken, Func<IServiceProvider, Task>? onStarted = null)
     {
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("nym_gateway");
         logger.LogInformation("Starting nym gateway!");
@@ -22,6 +23,10 @@ public static class GatewayRunner
         logger.LogInformation("Starting mix socket listener...");
         logger.LogInformation("Starting client [web]socket listener...");
         await app.StartAsync(cancellationToken);
+        if (onStarted is not null)
+        {
+            await onStarted(app.Services);
+        }
         logger.LogInformation("Finished nym gateway startup procedure - it should now be able to receive mix and client traffic!");
 
         try

@@ -59,6 +59,7 @@ public sealed class ClusterEndToEndTests(ITestOutputHelper output) : IAsyncLifet
         foreach (var edge in new[] { StartEdge(0), StartEdge(1) })
         {
             await edge.WaitForAsync("Finished nym gateway startup procedure", Startup);
+            Assert.Contains("Connected to the cluster: 2 active silo(s)", edge.Output, StringComparison.Ordinal);
         }
     }
 
