@@ -22,6 +22,7 @@ public sealed class AdoNetGatewayStore : IGatewayStore, IAsyncDisposable
     private readonly Channel<PendingWrite> _appends = NewQueue();
     private readonly Channel<PendingWrite> _deletes;
     private readonly Task[] _writers;
+    private int _disposed;
 
     public AdoNetGatewayStore(IOptions<GatewayStoreOptions> options, ILogger<AdoNetGatewayStore> logger)
     {
@@ -144,6 +145,11 @@ public sealed class AdoNetGatewayStore : IGatewayStore, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // The container disposes it twice: it is registered as itself and as IGatewayStore.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
         _appends.Writer.TryComplete();
         _deletes.Writer.TryComplete();
         await Task.WhenAll(_writers).ConfigureAwait(false);
