@@ -24,7 +24,7 @@ namespace NymGateway.Tests.Cluster;
 public sealed class ClusterEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly TimeSpan Startup = TimeSpan.FromSeconds(90);
-    private readonly string _home = Path.Combine(Path.GetTempPath(), "nym-gateway-cluster", Guid.NewGuid().ToString("N"));
+    private readonly TemporaryHome _home = new("nym-gateway-cluster");
     private readonly List<GatewayProcess> _processes = [];
     private readonly string _cluster = "test-" + Guid.NewGuid().ToString("N")[..12];
     private int[] _ports = [];
@@ -41,12 +41,11 @@ public sealed class ClusterEndToEndTests(ITestOutputHelper output) : IAsyncLifet
     public async Task InitializeAsync()
     {
         await PostgresServer.EnsureReachableAsync();
-        Directory.CreateDirectory(_home);
         _ports = FreePorts.Take(8);
-        var (_, init) = await GatewayProcess.RunToEndAsync(_home, "init", "--id", "cl", "--mix-host", "127.0.0.1", "--clients-host", "127.0.0.1",
+        var (_, init) = await GatewayProcess.RunToEndAsync(_home.Path, "init", "--id", "cl", "--mix-host", "127.0.0.1", "--clients-host", "127.0.0.1",
             "--validator", "", "--database", PostgresServer.ConnectionString, "--cluster-id", _cluster);
         Assert.Contains("Gateway configuration completed", init, StringComparison.Ordinal);
-        var data = Path.Combine(_home, ".nym", "gateways", "cl", "data");
+        var data = Path.Combine(_home.Path, ".nym", "gateways", "cl", "data");
         PemKey.TryDecode(File.ReadAllText(Path.Combine(data, "public_identity.pem")), PemKey.IdentityPublicTag, 32, out var identity, out _);
         IdentityPublicKey.TryFromBytes(identity, out _gatewayIdentity, out _);
         PemKey.TryDecode(File.ReadAllText(Path.Combine(data, "public_sphinx.pem")), PemKey.EncryptionPublicTag, 32, out _sphinxKey, out _);
@@ -70,19 +69,13 @@ public sealed class ClusterEndToEndTests(ITestOutputHelper output) : IAsyncLifet
             process.Dispose();
         }
         await PostgresServer.ScalarAsync("DELETE FROM OrleansMembershipTable WHERE DeploymentId = @c", ("c", _cluster));
-        try
-        {
-            Directory.Delete(_home, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+        _home.Dispose();
     }
 
-    private GatewayProcess StartSilo(int n) => Track(GatewayProcess.Start(_home, "silo", "--id", "cl", "--advertise", $"{SiloAddress(n)}",
+    private GatewayProcess StartSilo(int n) => Track(GatewayProcess.Start(_home.Path, "silo", "--id", "cl", "--advertise", $"{SiloAddress(n)}",
         "--silo-port", $"{_ports[4 + n * 2]}", "--gateway-port", $"{_ports[5 + n * 2]}"));
 
-    private GatewayProcess StartEdge(int n) => Track(GatewayProcess.Start(_home, "edge", "--id", "cl",
+    private GatewayProcess StartEdge(int n) => Track(GatewayProcess.Start(_home.Path, "edge", "--id", "cl",
         "--mix-host", $"{EdgeAddress(n)}", "--mix-port", $"{Mix(n).Port}", "--clients-host", $"{EdgeAddress(n)}", "--clients-port", $"{_ports[n * 2 + 1]}"));
 
     private GatewayProcess Track(GatewayProcess process)

@@ -8,33 +8,22 @@ namespace NymGateway.Tests.Cluster;
 [Collection(PostgresServer.Collection)]
 public sealed class UnreachableDatabaseTests : IDisposable
 {
-    private readonly string _home = Path.Combine(Path.GetTempPath(), "nym-gateway-nodb", Guid.NewGuid().ToString("N"));
+    private readonly TemporaryHome _home = new("nym-gateway-nodb");
 
-    public UnreachableDatabaseTests() => Directory.CreateDirectory(_home);
-
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(_home, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => _home.Dispose();
 
     [Fact]
     public async Task Silo_and_edge_report_an_unreachable_database_and_keep_retrying()
     {
         var ports = FreePorts.Take(5);
         var nowhere = $"Host=127.0.0.1;Port={ports[4]};Database=none;Username=none;Password=none;Timeout=2";
-        var (exitCode, _) = await GatewayProcess.RunToEndAsync(_home, "init", "--id", "x", "--mix-host", "127.0.0.1", "--clients-host", "127.0.0.1",
+        var (exitCode, _) = await GatewayProcess.RunToEndAsync(_home.Path, "init", "--id", "x", "--mix-host", "127.0.0.1", "--clients-host", "127.0.0.1",
             "--mix-port", $"{ports[0]}", "--clients-port", $"{ports[1]}", "--validator", "", "--database", nowhere);
         Assert.Equal(0, exitCode);
 
-        using var silo = GatewayProcess.Start(_home, "silo", "--id", "x", "--silo-port", $"{ports[2]}", "--gateway-port", $"{ports[3]}");
+        using var silo = GatewayProcess.Start(_home.Path, "silo", "--id", "x", "--silo-port", $"{ports[2]}", "--gateway-port", $"{ports[3]}");
         await silo.WaitForAsync("Cannot reach the database", TimeSpan.FromSeconds(60));
-        using var edge = GatewayProcess.Start(_home, "edge", "--id", "x");
+        using var edge = GatewayProcess.Start(_home.Path, "edge", "--id", "x");
         await edge.WaitForAsync("Cannot reach the silo cluster", TimeSpan.FromSeconds(60));
 
         await Task.Delay(TimeSpan.FromSeconds(3));

@@ -8,20 +8,9 @@ namespace NymGateway.Tests.EndToEnd;
 [Trait("Category", "EndToEnd")]
 public sealed class CliTests : IDisposable
 {
-    private readonly string _home = Path.Combine(Path.GetTempPath(), "nym-gateway-cli", Guid.NewGuid().ToString("N"));
+    private readonly TemporaryHome _home = new("nym-gateway-cli");
 
-    public CliTests() => Directory.CreateDirectory(_home);
-
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(_home, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => _home.Dispose();
 
     [Fact]
     public async Task Init_then_run_prints_what_0_9_2_prints_serves_and_exits_cleanly_on_ctrl_c()
@@ -32,9 +21,9 @@ public sealed class CliTests : IDisposable
         Assert.Equal(0, init.ExitCode);
         Assert.Contains("Initialising gateway alice...", init.Output, StringComparison.Ordinal);
         Assert.Contains("Saved identity and mixnet sphinx keypairs", init.Output, StringComparison.Ordinal);
-        var data = Path.Combine(_home, ".nym", "gateways", "alice", "data");
+        var data = Path.Combine(_home.Path, ".nym", "gateways", "alice", "data");
         var publicIdentity = File.ReadAllText(Path.Combine(data, "public_identity.pem"));
-        Assert.True(File.Exists(Path.Combine(_home, ".nym", "gateways", "alice", "config", "config.toml")));
+        Assert.True(File.Exists(Path.Combine(_home.Path, ".nym", "gateways", "alice", "config", "config.toml")));
 
         var again = await RunToEndAsync("init", "--id", "alice", "--mix-host", "127.0.0.1", "--clients-host", "127.0.0.1",
             "--mix-port", $"{ports[0]}", "--clients-port", $"{ports[1]}", "--validator", $"http://127.0.0.1:{ports[4]}");
@@ -44,7 +33,7 @@ public sealed class CliTests : IDisposable
         Assert.True(PemKey.TryDecode(publicIdentity, PemKey.IdentityPublicTag, 32, out var identityBytes, out _));
         Assert.True(IdentityPublicKey.TryFromBytes(identityBytes, out var identity, out _));
 
-        using var run = GatewayProcess.Start(_home, "run", "--id", "alice", "--silo-port", $"{ports[2]}", "--gateway-port", $"{ports[3]}");
+        using var run = GatewayProcess.Start(_home.Path, "run", "--id", "alice", "--silo-port", $"{ports[2]}", "--gateway-port", $"{ports[3]}");
         await run.WaitForAsync("Finished nym gateway startup procedure", TimeSpan.FromSeconds(60));
 
         var printed = run.Output;
@@ -109,5 +98,5 @@ public sealed class CliTests : IDisposable
         return line is not null && (Convert.ToUInt64(line[7..].Trim(), 16) & 0b10) != 0;
     }
 
-    private Task<(int ExitCode, string Output)> RunToEndAsync(params string[] args) => GatewayProcess.RunToEndAsync(_home, args);
+    private Task<(int ExitCode, string Output)> RunToEndAsync(params string[] args) => GatewayProcess.RunToEndAsync(_home.Path, args);
 }
