@@ -20,4 +20,8 @@ public interface INotificationQueueGrain : IGrainWithStringKey
     /// </summary>
     [AlwaysInterleave]
     Task<bool> WaitForArrival(TimeSpan maxWait);
+
+    /// <summary>Ends a pending <see cref="WaitForArrival"/> with false: its reader is shutting down, and the grain can then deactivate.</summary>
+    [AlwaysInterleave]
+    Task StopWaiting();
 }

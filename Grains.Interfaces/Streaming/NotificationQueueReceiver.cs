@@ -45,5 +45,6 @@ internal sealed class NotificationQueueReceiver(INotificationQueueGrain queue, T
 
     public Task MessagesDeliveredAsync(IList<IBatchContainer> messages, CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public Task Shutdown(TimeSpan timeout) => Task.CompletedTask;
+    /// <summary>A stopping silo should not wait out a reader's idle wait.</summary>
+    public Task Shutdown(TimeSpan timeout) => queue.StopWaiting().WaitAsync(timeout);
 }

@@ -50,4 +50,11 @@ public sealed class NotificationQueueGrain(IOptions<NotificationStreamOptions> o
             return false;
         }
     }
+
+    public Task StopWaiting()
+    {
+        _arrival?.TrySetResult(false);
+        _arrival = null;
+        return Task.CompletedTask;
+    }
 }

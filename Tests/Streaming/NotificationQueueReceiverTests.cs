@@ -62,6 +62,16 @@ public sealed class NotificationQueueReceiverTests
                 return false;
             }
         }
+
+        public Task StopWaiting()
+        {
+            lock (_queue)
+            {
+                _arrival.TrySetResult(false);
+                _arrival = new(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+            return Task.CompletedTask;
+        }
     }
 
     [Fact]
@@ -105,5 +115,18 @@ public sealed class NotificationQueueReceiverTests
 
         var idle = new NotificationQueueReceiver(new MemoryQueue(), TimeSpan.FromMilliseconds(50));
         Assert.Empty(await idle.GetQueueMessagesAsync(10, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30)));
+    }
+
+    [Fact]
+    public async Task A_shutdown_ends_a_waiting_read_at_once_with_nothing()
+    {
+        var queue = new MemoryQueue();
+        var receiver = new NotificationQueueReceiver(queue, TimeSpan.FromMinutes(5));
+        var reading = receiver.GetQueueMessagesAsync(10, CancellationToken.None);
+        await Task.Delay(100);
+        Assert.False(reading.IsCompleted);
+
+        await receiver.Shutdown(TimeSpan.FromSeconds(30));
+        Assert.Empty(await reading.WaitAsync(TimeSpan.FromSeconds(30)));
     }
 }
