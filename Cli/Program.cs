@@ -11,4 +11,5 @@ var root = new RootCommand("Implementation of the Nym Mixnet Gateway, on Microso
     EdgeCommand.Create(),
     UnregisterCommand.Create(),
 };
-return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(30) });
+// The hosts handle SIGINT/SIGTERM themselves (a graceful stop, then their own exit code).
+return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

@@ -8,6 +8,7 @@ using NymGateway.EdgeHost.Clients;
 using NymGateway.EdgeHost.Forwarding;
 using NymGateway.EdgeHost.Mix;
 using NymGateway.EdgeHost.Presence;
+using NymGateway.EdgeHost.Shutdown;
 using NymGateway.EdgeHost.Telemetry;
 using OpenTelemetry.Metrics;
 
@@ -29,6 +30,9 @@ public static class EdgeHostExtensions
         services.AddSingleton<PacketIngest>();
         services.AddSingleton<ClientWebSocketEndpoint>();
         services.AddHttpClient<ValidatorClient>(http => http.Timeout = TimeSpan.FromSeconds(10));
+        // Hosts stop their services in reverse order: presence unregisters first, then the connections drain.
+        services.AddSingleton<ConnectionDrain>();
+        services.AddHostedService(sp => sp.GetRequiredService<ConnectionDrain>());
         services.AddHostedService<PresenceNotifier>();
         services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster");
         services.AddOpenTelemetry().WithMetrics(metrics => metrics

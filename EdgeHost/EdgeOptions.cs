@@ -29,6 +29,9 @@ public sealed class EdgeOptions
     /// <summary>Stored messages read per page when draining an inbox.</summary>
     public int InboxPageSize { get; set; } = 256;
 
+    /// <summary>On stop, how long open connections get to store what they received and close, and the forwarder to send its queue.</summary>
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Time a client has to finish authentication or registration.</summary>
     public TimeSpan AuthenticationTimeout { get; set; } = TimeSpan.FromSeconds(60);
 }

@@ -9,11 +9,11 @@ public static class EdgeCommand
 {
     public static Command Create() => HostCommand.Create("edge", "Runs one edge host (mix and client listeners) of the gateway's cluster",
         "Starting gateway {0}...", needsPostgres: true,
-        async (_, config, identity, cancellationToken) =>
+        async (_, config, identity) =>
         {
             ConfigLoader.PrintStartup(config, identity);
             Console.WriteLine($"Role: edge; cluster id: {config.ClusterId}");
-            await GatewayRunner.RunAsync(GatewayHostFactory.BuildClusterEdge(config, identity), cancellationToken, PrintClusterAsync);
+            return await GatewayRunner.RunAsync(GatewayHostFactory.BuildClusterEdge(config, identity), gatewayLines: true, PrintClusterAsync);
         });
 
     private static async Task PrintClusterAsync(IServiceProvider services)

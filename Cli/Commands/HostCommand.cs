@@ -10,7 +10,8 @@ namespace NymGateway.Cli.Commands;
 /// </summary>
 public static class HostCommand
 {
-    public delegate Task HostRunner(ParseResult result, GatewayConfig config, GatewayIdentity identity, CancellationToken cancellationToken);
+    /// <returns>The process exit code.</returns>
+    public delegate Task<int> HostRunner(ParseResult result, GatewayConfig config, GatewayIdentity identity);
 
     /// <param name="needsPostgres">Cluster hosts refuse to start without a PostgreSQL connection string; `run` refuses one.</param>
     public static Command Create(string name, string description, string startingLine, bool needsPostgres, HostRunner run, params Option[] extraOptions)
@@ -24,7 +25,7 @@ public static class HostCommand
         {
             command.Options.Add(option);
         }
-        command.SetAction(async (result, cancellationToken) =>
+        command.SetAction(async result =>
         {
             Console.WriteLine(string.Format(System.Globalization.CultureInfo.InvariantCulture, startingLine, result.GetValue(options.Id)));
             if (ConfigLoader.Load(result, options, configPath) is not var (config, identity))
@@ -44,8 +45,7 @@ public static class HostCommand
             }
             try
             {
-                await run(result, config, identity, cancellationToken);
-                return 0;
+                return await run(result, config, identity);
             }
             catch (ArgumentException ex)
             {

@@ -7,9 +7,9 @@ namespace NymGateway.Cli.Commands;
 public static class RunCommand
 {
     public static Command Create() => HostCommand.Create("run", "Starts the gateway", "Starting gateway {0}...", needsPostgres: false,
-        async (_, config, identity, cancellationToken) =>
+        async (_, config, identity) =>
         {
             ConfigLoader.PrintStartup(config, identity);
-            await GatewayRunner.RunAsync(GatewayHostFactory.BuildSingleProcess(config, identity), cancellationToken);
+            return await GatewayRunner.RunAsync(GatewayHostFactory.BuildSingleProcess(config, identity), gatewayLines: true);
         });
 }

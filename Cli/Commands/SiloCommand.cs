@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using NymGateway.Cli.Hosting;
 
 namespace NymGateway.Cli.Commands;
@@ -11,15 +12,23 @@ public static class SiloCommand
     {
         var advertise = new Option<string?>("--advertise") { Description = "IP address other silos and edges reach this silo on (default 127.0.0.1)" };
         return HostCommand.Create("silo", "Runs one silo of the gateway's Orleans cluster (PostgreSQL)", "Starting silo of gateway {0}...", needsPostgres: true,
-            async (result, config, _, cancellationToken) =>
+            async (result, config, _) =>
             {
                 if (!IPAddress.TryParse(result.GetValue(advertise) ?? "127.0.0.1", out var address))
                 {
                     throw new ArgumentException($"--advertise: '{result.GetValue(advertise)}' is not an IP address");
                 }
                 Console.WriteLine($"Role: silo; cluster id: {config.ClusterId}; silo port {config.SiloPort}, gateway port {config.GatewayPort}, advertised on {address}");
-                await GatewayRunner.RunSiloAsync(GatewayHostFactory.BuildClusterSilo(config, address), cancellationToken);
+                return await GatewayRunner.RunAsync(GatewayHostFactory.BuildClusterSilo(config, address), gatewayLines: false, PrintReady);
             },
             advertise);
+    }
+
+    private static Task PrintReady(IServiceProvider services)
+    {
+        var membership = services.GetRequiredService<IClusterMembershipService>();
+        int active = membership.CurrentSnapshot.Members.Values.Count(m => m.Status == SiloStatus.Active);
+        Console.WriteLine($"Silo ready ({active} active silo(s) in the cluster)");
+        return Task.CompletedTask;
     }
 }

@@ -90,6 +90,7 @@ public static class GatewayHostFactory
         logging.AddFilter("System.Net.Http", LogLevel.Warning);
         logging.AddFilter("Polly", LogLevel.Warning);
         services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
+        services.AddSingleton<IHostLifetime, SignalLifetime>();
     }
 
     private static WebApplication BuildEdge(WebApplicationBuilder builder, GatewayConfig config, GatewayIdentity identity, bool unregisterOnShutdown = true)
@@ -128,6 +129,8 @@ public static class GatewayHostFactory
         };
         IPEndPoint? admin = string.IsNullOrEmpty(config.AdminListeningAddress) ? null : IPEndPoint.Parse(config.AdminListeningAddress);
 
+        // The drain, then the silo's or cluster client's own graceful stop.
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = edge.DrainTimeout + TimeSpan.FromSeconds(20));
         builder.Services.AddGatewayEdge(identity, edge, forwarder, presence);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenForGateway(edge, admin));
         var app = builder.Build();

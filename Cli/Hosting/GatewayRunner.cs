@@ -1,66 +1,78 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Hosting;
+using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using NymGateway.Grains.Storage;
 
 namespace NymGateway.Cli.Hosting;
 
-/// <summary>Starts a built gateway host with 0.9.2's startup log lines and runs it until cancelled.</summary>
-public static class GatewayRunner
+/// <summary>
+/// Runs a built host (gateway, silo or edge) from start to a graceful stop: schema, start, the
+/// startup lines, then waits for SIGINT/SIGTERM or for the host stopping itself (a failed service).
+/// </summary>
+public static partial class GatewayRunner
 {
-    /// <param name="onStarted">Runs once the host started, before the "Finished" line (an edge reports its cluster there).</param>
-    public static async Task RunAsync(WebApplication app, CancellationToken cancellationToken, Func<IServiceProvider, Task>? onStarted = null)
-    {
-        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("nym_gateway");
-        logger.LogInformation("Starting nym gateway!");
-        if (app.Services.GetService<AdoNetGatewayStore>() is { } store)
-        {
-            await InitializeStoreAsync(store, logger, cancellationToken);
-        }
-        logger.LogInformation("Starting mix packet forwarder...");
-        logger.LogInformation("Starting clients handler");
-        logger.LogInformation("Starting mix socket listener...");
-        logger.LogInformation("Starting client [web]socket listener...");
-        await app.StartAsync(cancellationToken);
-        if (onStarted is not null)
-        {
-            await onStarted(app.Services);
-        }
-        logger.LogInformation("Finished nym gateway startup procedure - it should now be able to receive mix and client traffic!");
-
-        try
-        {
-            await Task.Delay(Timeout.Infinite, cancellationToken);
-        }
-        catch (OperationCanceledException)
-        {
-            Console.WriteLine("Received SIGINT - the gateway will terminate now.");
-        }
-        await app.StopAsync(CancellationToken.None);
-        await app.DisposeAsync();
-    }
-
-    /// <summary>`silo`: schema, then the silo; prints "Silo ready" once it has joined the cluster.</summary>
-    public static async Task RunSiloAsync(IHost host, CancellationToken cancellationToken)
+    /// <param name="onStarted">Runs once the host started (an edge reports its cluster there, a silo that it is ready).</param>
+    /// <param name="gatewayLines">Prints 0.9.2's startup lines around the start (run and edge, not silo).</param>
+    /// <returns>The process exit code: 0 after a stop on a signal, 1 when a service of the host failed.</returns>
+    public static async Task<int> RunAsync(IHost host, bool gatewayLines, Func<IServiceProvider, Task>? onStarted = null)
     {
         var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("nym_gateway");
-        await InitializeStoreAsync(host.Services.GetRequiredService<AdoNetGatewayStore>(), logger, cancellationToken);
-        await host.StartAsync(cancellationToken);
-        var membership = host.Services.GetRequiredService<Orleans.Runtime.IClusterMembershipService>();
-        int active = membership.CurrentSnapshot.Members.Values.Count(m => m.Status == Orleans.Runtime.SiloStatus.Active);
-        Console.WriteLine($"Silo ready ({active} active silo(s) in the cluster)");
+        var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
         try
         {
-            await Task.Delay(Timeout.Infinite, cancellationToken);
+            if (gatewayLines)
+            {
+                LogStarting(logger);
+            }
+            if (host.Services.GetService<AdoNetGatewayStore>() is { } store)
+            {
+                await InitializeStoreAsync(store, logger, lifetime.ApplicationStopping);
+            }
+            if (gatewayLines)
+            {
+                LogStartingListeners(logger);
+            }
+            await host.StartAsync(lifetime.ApplicationStopping);
+            if (onStarted is not null)
+            {
+                await onStarted(host.Services);
+            }
+            if (gatewayLines)
+            {
+                LogFinished(logger);
+            }
+            await Task.Delay(Timeout.Infinite, lifetime.ApplicationStopping).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
         {
-            Console.WriteLine("Received SIGINT - the silo leaves the cluster now.");
+            // stopped while starting
         }
+        if ((host.Services.GetService<IHostLifetime>() as SignalLifetime)?.Signal is { } signal)
+        {
+            Console.WriteLine($"Received {signal} - the {(gatewayLines ? "gateway" : "silo")} will terminate now.");
+        }
+
+        var clock = Stopwatch.StartNew();
         await host.StopAsync(CancellationToken.None);
-        host.Dispose();
+        var failed = FailedServices(host).ToList();
+        LogStopped(logger, clock.Elapsed.TotalMilliseconds, failed.Count == 0 ? "gracefully" : $"after a failure of {string.Join(", ", failed)}");
+        if (host is IAsyncDisposable disposable)
+        {
+            await disposable.DisposeAsync();
+        }
+        else
+        {
+            host.Dispose();
+        }
+        return failed.Count == 0 ? 0 : 1;
     }
+
+    /// <summary>Background services whose loop died: the host stopped because of them, so the process exits 1.</summary>
+    private static IEnumerable<string> FailedServices(IHost host) =>
+        host.Services.GetServices<IHostedService>().OfType<BackgroundService>()
+            .Where(service => service.ExecuteTask is { IsFaulted: true })
+            .Select(service => service.GetType().Name);
 
     /// <summary>Creates or updates the schema, retrying with a clear message while the database is unreachable.</summary>
     private static async Task InitializeStoreAsync(AdoNetGatewayStore store, ILogger logger, CancellationToken cancellationToken)
@@ -74,9 +86,41 @@ public static class GatewayRunner
             }
             catch (Exception ex) when (ex is System.Data.Common.DbException or TimeoutException or System.Net.Sockets.SocketException)
             {
-                logger.LogError("Cannot reach the database: {Error}. Retrying in 2s", ex.Message);
+                LogDatabaseUnreachable(logger, ex.Message);
                 await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Starting nym gateway!")]
+    private static partial void LogStarting(ILogger logger);
+
+    private static void LogStartingListeners(ILogger logger)
+    {
+        LogStartingForwarder(logger);
+        LogStartingClientsHandler(logger);
+        LogStartingMixListener(logger);
+        LogStartingClientListener(logger);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Starting mix packet forwarder...")]
+    private static partial void LogStartingForwarder(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Starting clients handler")]
+    private static partial void LogStartingClientsHandler(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Starting mix socket listener...")]
+    private static partial void LogStartingMixListener(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Starting client [web]socket listener...")]
+    private static partial void LogStartingClientListener(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Finished nym gateway startup procedure - it should now be able to receive mix and client traffic!")]
+    private static partial void LogFinished(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stopped in {Milliseconds:F0} ms, {How}")]
+    private static partial void LogStopped(ILogger logger, double milliseconds, string how);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Cannot reach the database: {Error}. Retrying in 2s")]
+    private static partial void LogDatabaseUnreachable(ILogger logger, string error);
 }

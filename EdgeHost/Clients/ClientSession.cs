@@ -13,7 +13,8 @@ namespace NymGateway.EdgeHost.Clients;
 /// One client websocket, speaking 0.9.2's protocol: first authenticate or register (the
 /// handshake), answered with 0.9.2's JSON responses and errors; then ForwardSphinx requests in,
 /// pushed mix messages out. Unlike 0.9.2, a new connection of the same client replaces the old
-/// one instead of being refused, so a crashed client is never locked out.
+/// one instead of being refused, so a crashed client is never locked out. When the gateway stops,
+/// the session finishes the push under way and closes with 1001 (going away).
 /// </summary>
 public sealed class ClientSession(
     WebSocketChannel socket,
@@ -25,19 +26,27 @@ public sealed class ClientSession(
     ClusterChangeSignal clusterChanges,
     ILogger logger)
 {
-    private readonly Guid _session = Guid.NewGuid();
+    /// <summary>How long a client has to answer our close frame before the connection is dropped.</summary>
+    private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(2);
 
-    public async Task RunAsync(CancellationToken cancellationToken)
+    private readonly Guid _session = Guid.NewGuid();
+    private int _goingAway;
+
+    /// <param name="aborted">The connection is gone.</param>
+    /// <param name="draining">The gateway is stopping.</param>
+    public async Task RunAsync(CancellationToken aborted, CancellationToken draining)
     {
+        using var ended = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         Authenticated? client;
-        using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(ended.Token))
+        using (draining.Register(() => _ = GoAwayAsync(ended)))
         {
             deadline.CancelAfter(options.AuthenticationTimeout);
             try
             {
                 client = await AuthenticateAsync(deadline.Token);
             }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            catch (OperationCanceledException) when (!ended.IsCancellationRequested)
             {
                 logger.LogInformation("Client did not authenticate within {Timeout}; closing", options.AuthenticationTimeout);
                 await socket.CloseAsync(WebSocketCloseStatus.PolicyViolation, "authentication timed out");
@@ -48,13 +57,18 @@ public sealed class ClientSession(
         {
             return;
         }
+        if (draining.IsCancellationRequested)
+        {
+            await GoAwayAsync(ended);
+            return;
+        }
 
         var clientGrain = cluster.GetGrain<IClientGrain>(client.Address);
         await clientGrain.TakeOver(_session);
         metrics.ClientsConnected.Add(1);
-        using var ended = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var pump = new InboxPump(client.Address, _session, client.Keys, socket, cluster, options, metrics, clusterChanges, logger);
-        var pumping = pump.RunAsync(ended.Token);
+        using var stopPumping = CancellationTokenSource.CreateLinkedTokenSource(ended.Token, draining);
+        var pumping = pump.RunAsync(stopPumping.Token, ended.Token);
         try
         {
             var listening = ListenAsync(client, ended.Token);
@@ -62,6 +76,13 @@ public sealed class ClientSession(
             if (pump.TakenOver)
             {
                 await socket.CloseAsync(WebSocketCloseStatus.PolicyViolation, "a newer connection of this client took over");
+            }
+            else if (draining.IsCancellationRequested)
+            {
+                // The pump stopped after its last push; the client now gets the close frame and may answer it.
+                await pumping.ContinueWith(_ => { }, TaskScheduler.Default);
+                await GoAwayAsync(ended);
+                await listening.ContinueWith(_ => { }, TaskScheduler.Default);
             }
             await ended.CancelAsync();
             await Task.WhenAll(pumping, listening).ContinueWith(t => LogFault(t.Exception), TaskScheduler.Default);
@@ -74,6 +95,24 @@ public sealed class ClientSession(
     }
 
     private sealed record Authenticated(string Address, SharedKeys Keys);
+
+    /// <summary>Sends 1001 once; the receive loop then ends with the client's answer, or after <see cref="CloseHandshakeTimeout"/>.</summary>
+    private async Task GoAwayAsync(CancellationTokenSource ended)
+    {
+        if (Interlocked.Exchange(ref _goingAway, 1) == 1)
+        {
+            return;
+        }
+        await socket.CloseAsync(WebSocketCloseStatus.EndpointUnavailable, "gateway shutting down");
+        try
+        {
+            ended.CancelAfter(CloseHandshakeTimeout);
+        }
+        catch (ObjectDisposedException)
+        {
+            // the session ended meanwhile
+        }
+    }
 
     /// <summary>0.9.2's wait_for_initial_authentication: loops until success or the socket ends.</summary>
     private async Task<Authenticated?> AuthenticateAsync(CancellationToken cancellationToken)

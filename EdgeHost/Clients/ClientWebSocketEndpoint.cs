@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NymGateway.EdgeHost.Forwarding;
+using NymGateway.EdgeHost.Shutdown;
 using NymGateway.EdgeHost.Telemetry;
 
 namespace NymGateway.EdgeHost.Clients;
@@ -15,6 +16,7 @@ public sealed class ClientWebSocketEndpoint(
     IOptions<EdgeOptions> options,
     GatewayMetrics metrics,
     ClusterChangeSignal clusterChanges,
+    ConnectionDrain drain,
     ILoggerFactory loggers)
 {
     private readonly ConnectionLimiter _limiter = new(options.Value.MaxClientConnectionsPerIp);
@@ -28,6 +30,11 @@ public sealed class ClientWebSocketEndpoint(
             await context.Response.WriteAsync("this is a Nym gateway's websocket endpoint\n");
             return;
         }
+        if (drain.Draining.IsCancellationRequested)
+        {
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            return;
+        }
         var remote = context.Connection.RemoteIpAddress;
         if (!_limiter.TryAcquire(remote))
         {
@@ -35,12 +42,13 @@ public sealed class ClientWebSocketEndpoint(
             context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
             return;
         }
+        using var open = drain.Track();
         try
         {
             using var webSocket = await context.WebSockets.AcceptWebSocketAsync();
             using var channel = new WebSocketChannel(webSocket, options.Value.MaxClientMessageBytes);
             var session = new ClientSession(channel, identity, cluster, forwarder, options.Value, metrics, clusterChanges, _logger);
-            await session.RunAsync(context.RequestAborted);
+            await session.RunAsync(context.RequestAborted, drain.Draining);
             await channel.CloseAsync(WebSocketCloseStatus.NormalClosure, "");
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException)

@@ -39,16 +39,19 @@ public sealed class InboxPump(
     /// <summary>Set when a newer session of the same client took over; the session then closes.</summary>
     public bool TakenOver { get; private set; }
 
-    /// <summary>Runs until the socket or <paramref name="cancellationToken"/> ends, or another session takes over.</summary>
-    public async Task RunAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs until <paramref name="stop"/> (checked between pushes, so a push under way completes and
+    /// is acknowledged) or another session takes over; <paramref name="abort"/> also ends a send.
+    /// </summary>
+    public async Task RunAsync(CancellationToken stop, CancellationToken abort)
     {
-        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(stop);
         _subscribing = SubscribeAsync(stopping.Token);
         clusterChanges.Changed += RequestDrain;
         clusterChanges.Reconnected += RequestResubscribe;
         try
         {
-            while (!cancellationToken.IsCancellationRequested && !TakenOver)
+            while (!stop.IsCancellationRequested && !TakenOver)
             {
                 if (_resubscribeRequested)
                 {
@@ -58,26 +61,26 @@ public sealed class InboxPump(
                 if (_drainRequested)
                 {
                     _drainRequested = false;
-                    await RetryingAsync(() => DrainAsync(cancellationToken), cancellationToken);
+                    await RetryingAsync(() => DrainAsync(stop, abort), stop);
                     continue;
                 }
-                using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                using var wait = CancellationTokenSource.CreateLinkedTokenSource(stop);
                 // Until the stream subscription stands, the store is read every second.
                 wait.CancelAfter(_subscribing.IsCompletedSuccessfully ? options.InboxRedrainInterval : TimeSpan.FromSeconds(1));
                 try
                 {
                     await _events.Reader.WaitToReadAsync(wait.Token);
                 }
-                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                catch (OperationCanceledException) when (!stop.IsCancellationRequested)
                 {
                     // Quiet for a while: re-assert the session (which also catches a missed take-over) and re-read the store.
-                    await RetryingAsync(async () => TakenOver = !await cluster.GetGrain<IClientGrain>(client).Heartbeat(session), cancellationToken);
+                    await RetryingAsync(async () => TakenOver = !await cluster.GetGrain<IClientGrain>(client).Heartbeat(session), stop);
                     _drainRequested = true;
                     continue;
                 }
-                while (!_drainRequested && !TakenOver && _events.Reader.TryRead(out var inboxEvent))
+                while (!_drainRequested && !TakenOver && !stop.IsCancellationRequested && _events.Reader.TryRead(out var inboxEvent))
                 {
-                    await HandleAsync(inboxEvent, cancellationToken);
+                    await HandleAsync(inboxEvent, abort);
                 }
             }
         }
@@ -197,7 +200,7 @@ public sealed class InboxPump(
     /// seen (so they are not pushed twice); the drain never waits for them, so a slow or failing
     /// database delete cannot hold up deliveries.
     /// </summary>
-    private async Task DrainAsync(CancellationToken cancellationToken)
+    private async Task DrainAsync(CancellationToken stop, CancellationToken abort)
     {
         _acks.RemoveAll(ack =>
         {
@@ -213,10 +216,10 @@ public sealed class InboxPump(
         });
 
         long after = 0;
-        while (!cancellationToken.IsCancellationRequested)
+        while (!stop.IsCancellationRequested)
         {
             var page = await _inbox.Read(after, options.InboxPageSize);
-            await PushAsync(page, fromEvent: false, cancellationToken);
+            await PushAsync(page, fromEvent: false, abort);
             if (page.Length < options.InboxPageSize)
             {
                 return;

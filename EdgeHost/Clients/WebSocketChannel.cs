@@ -65,14 +65,23 @@ public sealed class WebSocketChannel(WebSocket socket, int maxMessageBytes) : ID
         }
     }
 
+    /// <summary>Sends a close frame after the send under way (never in the middle of one); a no-op once closing.</summary>
     public async Task CloseAsync(WebSocketCloseStatus status, string description)
     {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
         try
         {
-            if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            await _sendLock.WaitAsync(timeout.Token);
+            try
             {
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-                await socket.CloseOutputAsync(status, description, timeout.Token);
+                if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+                {
+                    await socket.CloseOutputAsync(status, description, timeout.Token);
+                }
+            }
+            finally
+            {
+                _sendLock.Release();
             }
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)

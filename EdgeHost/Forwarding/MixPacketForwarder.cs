@@ -43,6 +43,22 @@ public sealed class MixPacketForwarder(IOptions<ForwarderOptions> options, Gatew
         return false;
     }
 
+    /// <summary>
+    /// Sends what the hops still have queued, within <paramref name="timeout"/> (a graceful stop);
+    /// returns how many packets were left unsent. Nothing is queued afterwards.
+    /// </summary>
+    public async Task<int> FlushAsync(TimeSpan timeout)
+    {
+        foreach (var hop in _hops.Values)
+        {
+            hop.Queue.Writer.TryComplete();
+        }
+        await Task.WhenAll(_hops.Values.Select(h => h.Worker)).WaitAsync(timeout).ContinueWith(_ => { }, TaskScheduler.Default);
+        int unsent = _hops.Values.Sum(h => h.Queue.Reader.Count);
+        await _stopping.CancelAsync();
+        return unsent;
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync();

@@ -3,6 +3,7 @@ using System.Net;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using NymGateway.EdgeHost.Shutdown;
 using NymGateway.EdgeHost.Telemetry;
 using NymGateway.Nym.Framing;
 
@@ -11,9 +12,10 @@ namespace NymGateway.EdgeHost.Mix;
 /// <summary>
 /// One mix node's TCP connection: decodes frames straight from the pipe, hands complete frames
 /// to <see cref="PacketIngest"/> in batches, and only then lets the pipe move past them. A frame
-/// with an unknown size or mode byte closes the connection, as 0.9.2 closes it.
+/// with an unknown size or mode byte closes the connection, as 0.9.2 closes it. When the host
+/// stops, the connection stores the frames it already received and closes.
 /// </summary>
-public sealed class MixConnectionHandler(PacketIngest ingest, IOptions<EdgeOptions> options, ILogger<MixConnectionHandler> logger)
+public sealed class MixConnectionHandler(PacketIngest ingest, ConnectionDrain drain, IOptions<EdgeOptions> options, ILogger<MixConnectionHandler> logger)
     : ConnectionHandler
 {
     private readonly ConnectionLimiter _limiter = new(options.Value.MaxMixConnectionsPerIp);
@@ -22,12 +24,20 @@ public sealed class MixConnectionHandler(PacketIngest ingest, IOptions<EdgeOptio
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {
         var remote = (connection.RemoteEndPoint as IPEndPoint)?.Address;
+        if (drain.Draining.IsCancellationRequested)
+        {
+            connection.Abort();
+            return;
+        }
         if (!_limiter.TryAcquire(remote))
         {
             Log(LogLevel.Warning, "Refusing mix connection from {Remote}: more than {Limit} open", remote, options.Value.MaxMixConnectionsPerIp);
             connection.Abort();
             return;
         }
+        using var open = drain.Track();
+        // Ends a pending read, so the loop below sees the stop between two reads, never in the middle of a batch.
+        using var stopping = drain.Draining.Register(connection.Transport.Input.CancelPendingRead);
         try
         {
             logger.LogDebug("Starting connection handler for {Remote}", connection.RemoteEndPoint);
@@ -77,9 +87,9 @@ public sealed class MixConnectionHandler(PacketIngest ingest, IOptions<EdgeOptio
             }
             bool moreFrames = status == FrameStatus.Frame;
             input.AdvanceTo(buffer.Start, moreFrames ? buffer.Start : buffer.End);
-            if ((result.IsCompleted || result.IsCanceled) && !moreFrames)
+            if ((result.IsCompleted || result.IsCanceled || drain.Draining.IsCancellationRequested) && !moreFrames)
             {
-                // Only once every complete frame the peer sent has been stored.
+                // Only once every complete frame received has been stored.
                 logger.LogDebug("Closing connection from {Remote}", connection.RemoteEndPoint);
                 return;
             }

@@ -7,15 +7,19 @@ namespace NymGateway.EdgeHost.Presence;
 /// <summary>
 /// Registers the gateway with the validator on start and again on every interval, so the
 /// directory keeps it listed; an unreachable validator is logged and retried, never fatal.
-/// Unregisters on a clean shutdown.
+/// Unregisters as the host begins to stop, before the listeners close, so the directory stops
+/// sending traffic while the connections drain.
 /// </summary>
 public sealed class PresenceNotifier(ValidatorClient validator, IOptions<PresenceOptions> options, ILogger<PresenceNotifier> logger)
-    : BackgroundService
+    : BackgroundService, IHostedLifecycleService
 {
     private readonly PresenceOptions _options = options.Value;
+    private readonly CancellationTokenSource _stopping = new();
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task ExecuteAsync(CancellationToken hostStopping)
     {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(hostStopping, _stopping.Token);
+        var stoppingToken = linked.Token;
         if (string.IsNullOrEmpty(_options.ValidatorUrl))
         {
             logger.LogInformation("No validator configured; presence notifications are off");
@@ -41,9 +45,14 @@ public sealed class PresenceNotifier(ValidatorClient validator, IOptions<Presenc
         while (await timer.WaitForNextTickAsync(stoppingToken).AsTask().ContinueWith(t => !t.IsCanceled && t.Result, TaskScheduler.Default));
     }
 
-    public override async Task StopAsync(CancellationToken cancellationToken)
+    /// <summary>Runs before any hosted service stops: no re-registration after this, then the unregistration.</summary>
+    public async Task StoppingAsync(CancellationToken cancellationToken)
     {
-        await base.StopAsync(cancellationToken);
+        await _stopping.CancelAsync();
+        if (ExecuteTask is { } loop)
+        {
+            await loop.WaitAsync(cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
         if (string.IsNullOrEmpty(_options.ValidatorUrl) || !_options.UnregisterOnShutdown)
         {
             return;
@@ -59,5 +68,15 @@ public sealed class PresenceNotifier(ValidatorClient validator, IOptions<Presenc
         {
             logger.LogError("failed to unregister with validator... - {Error}", ex.Message);
         }
+    }
+
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public override void Dispose()
+    {
+        _stopping.Dispose();
+        base.Dispose();
     }
 }

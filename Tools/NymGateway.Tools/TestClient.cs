@@ -128,6 +128,9 @@ public sealed class TestClient : IAsyncDisposable
     /// <summary>Completes when the gateway closed the connection.</summary>
     public Task Closed => _receiving;
 
+    /// <summary>The status of the gateway's close frame, once one arrived.</summary>
+    public WebSocketCloseStatus? CloseStatus => _socket.CloseStatus;
+
     private async Task SendAsync(byte[] data, WebSocketMessageType type)
     {
         await _sendLock.WaitAsync();
@@ -165,6 +168,8 @@ public sealed class TestClient : IAsyncDisposable
                         await _binaries.Writer.WriteAsync(buffer[..length]);
                         break;
                     default:
+                        // Answer the gateway's close frame, as 0.9.2's client (tungstenite) does.
+                        await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "", CancellationToken.None);
                         return;
                 }
             }
