@@ -1,19 +1,38 @@
 #!/usr/bin/env bash
-# Runs every test (vectors, unit, end to end) and prints one closing summary line.
+# Runs every test (vectors, unit, end to end, cluster) and prints one closing summary line.
 # Vectors come from $NYM_VECTORS_DIR when set, else from Tests/Vectors.
+#
+# The cluster tests use a PostgreSQL instance of their own, never the machine's system cluster:
+# scripts/postgres.sh creates it (in /tmp/nymgateway-pg-<port>) and starts it on 127.0.0.1 port
+# $NYM_TEST_PG_PORT (default 25433), and the crash test restarts it. The first run needs root
+# (to install PostgreSQL from Debian's packages when it is missing, and because the server then
+# runs as the postgres user) or an installed PostgreSQL and a user's own instance. The instance is
+# stopped at the end when this run started it; its data stays, so the next run starts it in a second.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+port="${NYM_TEST_PG_PORT:-25433}" # the default is also in Tests/Cluster/PostgresServer.cs
 
-# The cluster tests need a real PostgreSQL on loopback (installed and started by this script,
-# unless NYM_TEST_POSTGRES points at one already running).
-if [ -z "${NYM_TEST_POSTGRES:-}" ]; then
-  bash scripts/postgres.sh
+# One test run at a time per instance: the crash test restarts it, and the run that started it stops it.
+# fd 9 holds the lock; the children below get it closed so a server started by them cannot keep it.
+lock="${TMPDIR:-/tmp}/nymgateway-test-pg-${port}.lock"
+exec 9>>"$lock"
+if ! flock -n 9; then
+  echo "Another test run uses the test PostgreSQL on port $port; wait for it, or set NYM_TEST_PG_PORT to another free port." >&2
+  exit 1
 fi
+pg() { env -u NYM_PG_DATA NYM_PG_PORT="$port" bash scripts/postgres.sh "$@" 9>&-; }
+started=no
+pg status >/dev/null || started=yes
+pg start
 
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+cleanup() {
+  rm -f "$log"
+  if [ "$started" = yes ]; then pg stop >/dev/null; fi
+}
+trap cleanup EXIT
 set +e
-dotnet test Tests/Tests.csproj -c Release "$@" 2>&1 | tee "$log"
+NYM_TEST_PG_PORT="$port" dotnet test Tests/Tests.csproj -c Release "$@" 9>&- 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
 

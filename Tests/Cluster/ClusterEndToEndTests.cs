@@ -136,7 +136,7 @@ public sealed class ClusterEndToEndTests(ITestOutputHelper output) : IAsyncLifet
         _processes.First(p => p.Output.Contains("Silo ready", StringComparison.Ordinal)).Kill();
         await Task.Delay(4000);
         output.WriteLine($"{clock.Elapsed}: restart PostgreSQL ({nextId} sent)");
-        await RestartPostgresAsync();
+        await PostgresServer.RestartAsync();
         await Task.Delay(4000);
         await sending.CancelAsync();
         await Task.WhenAll(senders);
@@ -216,25 +216,6 @@ public sealed class ClusterEndToEndTests(ITestOutputHelper output) : IAsyncLifet
             }
         }
         sender?.Dispose();
-    }
-
-    private static async Task RestartPostgresAsync()
-    {
-        var script = Path.Combine(RepoRoot(), "scripts", "postgres.sh");
-        using var restart = Process.Start("bash", [script, "restart"]);
-        await restart.WaitForExitAsync();
-        Assert.Equal(0, restart.ExitCode);
-        Npgsql.NpgsqlConnection.ClearAllPools();
-    }
-
-    private static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "NymGateway.Orleans.slnx")))
-        {
-            dir = dir.Parent;
-        }
-        return dir?.FullName ?? throw new DirectoryNotFoundException("repository root not found");
     }
 
     /// <summary>A connected client that records every push and reconnects through the other edge when its edge dies.</summary>

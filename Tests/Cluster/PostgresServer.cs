@@ -1,20 +1,23 @@
+using System.Diagnostics;
 using Npgsql;
 
 namespace NymGateway.Tests.Cluster;
 
 /// <summary>
-/// The real PostgreSQL the cluster tests use: $NYM_TEST_POSTGRES, else the one scripts/postgres.sh
-/// starts. A test that cannot reach it fails and says how to start it; it never skips.
+/// The real PostgreSQL the cluster tests use: an instance of their own that scripts/postgres.sh
+/// creates and scripts/test.sh starts, on 127.0.0.1 port $NYM_TEST_PG_PORT (25433). Never a server
+/// the tests did not create, because the crash test restarts it. A test that cannot reach it fails
+/// and says how to start it; it never skips.
 /// </summary>
 public static class PostgresServer
 {
     /// <summary>One xunit collection for every test on the server: the crash test restarts it, so the others must not run meanwhile.</summary>
     public const string Collection = "PostgreSQL";
 
-    public static string ConnectionString =>
-        Environment.GetEnvironmentVariable("NYM_TEST_POSTGRES") is { Length: > 0 } configured
-            ? configured
-            : "Host=127.0.0.1;Port=5432;Database=nymgateway;Username=nymgateway;Password=nymgateway;Timeout=5";
+    // The default is also in scripts/test.sh.
+    public static int Port { get; } = int.TryParse(Environment.GetEnvironmentVariable("NYM_TEST_PG_PORT"), out var port) ? port : 25433;
+
+    public static string ConnectionString => $"Host=127.0.0.1;Port={Port};Database=nymgateway;Username=nymgateway;Password=nymgateway;Timeout=5";
 
     public static async Task EnsureReachableAsync()
     {
@@ -26,8 +29,28 @@ public static class PostgresServer
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException or System.Net.Sockets.SocketException)
         {
             throw new InvalidOperationException(
-                $"PostgreSQL is not reachable ({ex.Message}). Start it with `bash scripts/postgres.sh`, or point NYM_TEST_POSTGRES at a server.", ex);
+                $"The tests' PostgreSQL on 127.0.0.1:{Port} is not reachable ({ex.Message}). `bash scripts/test.sh` starts it; "
+                + $"before a `dotnet test` of your own, start it with `NYM_PG_PORT={Port} bash scripts/postgres.sh`.", ex);
         }
+    }
+
+    /// <summary>Restarts the tests' instance; scripts/postgres.sh refuses an instance it did not create or that is not running.</summary>
+    public static async Task RestartAsync()
+    {
+        var start = new ProcessStartInfo("bash") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(RepositoryRoot.Path, "scripts", "postgres.sh"));
+        start.ArgumentList.Add("restart");
+        start.Environment["NYM_PG_PORT"] = $"{Port}";
+        start.Environment.Remove("NYM_PG_DATA"); // a user's own instance directory is not the tests'
+        using var restart = Process.Start(start)!;
+        var output = restart.StandardOutput.ReadToEndAsync();
+        var error = restart.StandardError.ReadToEndAsync();
+        await restart.WaitForExitAsync();
+        if (restart.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"scripts/postgres.sh restart failed for port {Port}: {await error}{await output}");
+        }
+        NpgsqlConnection.ClearAllPools();
     }
 
     public static async Task<long> ScalarAsync(string sql, params (string Name, object Value)[] parameters)

@@ -19,7 +19,7 @@ using Microsoft.Extensions.DependencyInjection;
 // Usage: LoadTest [seconds per phase, default 10] [latency phase rate in msg/s, default half the live rate]
 // NYM_LOAD_POLL_MS overrides the inbox stream's poll period.
 // NYM_LOAD_EDGES=N runs cluster mode instead: 1 silo and N edges in this process, on the PostgreSQL of
-// NYM_LOAD_POSTGRES (default: the one scripts/postgres.sh starts).
+// NYM_LOAD_POSTGRES (default: the one `bash scripts/postgres.sh` starts, on port 25432).
 var seconds = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 10;
 const int Clients = 32;
 const int Connections = 4;
@@ -72,7 +72,7 @@ else
 {
     config.Database = "postgres";
     // No TLS on loopback: encrypting every message to the database buys nothing on one machine.
-    config.PostgresConnectionString = Environment.GetEnvironmentVariable("NYM_LOAD_POSTGRES") ?? "Host=127.0.0.1;Port=5432;Database=nymgateway;Username=nymgateway;Password=nymgateway;SSL Mode=Disable";
+    config.PostgresConnectionString = Environment.GetEnvironmentVariable("NYM_LOAD_POSTGRES") ?? "Host=127.0.0.1;Port=25432;Database=nymgateway;Username=nymgateway;Password=nymgateway;SSL Mode=Disable";
     config.ClusterId = "load-" + Guid.NewGuid().ToString("N")[..8];
     var silo = GatewayHostFactory.BuildClusterSilo(config, IPAddress.Loopback);
     await silo.Services.GetRequiredService<AdoNetGatewayStore>().InitializeAsync(CancellationToken.None);
