@@ -32,6 +32,7 @@ public static class GatewayHostFactory
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [] });
         ConfigureLogging(builder.Logging, builder.Services);
+        builder.Services.AddSystemd(); // as in CreateBuilder
         builder.UseOrleans(silo => silo
             .UseCluster(config.ResolvedPostgresConnectionString, config.ClusterId, advertisedAddress, config.SiloPort, config.GatewayPort)
             .AddGatewayGrains(StoreOptions(config), StreamOptions(config)));
@@ -72,6 +73,8 @@ public static class GatewayHostFactory
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         ConfigureLogging(builder.Logging, builder.Services);
+        // Under systemd (Type=notify units in deploy/systemd): readiness and stop notifications, journal log levels; otherwise nothing.
+        builder.Services.AddSystemd();
         return builder;
     }
 
