@@ -48,7 +48,9 @@ case ":$PATH:" in *":$bin:"*) ;; *) echo "Note: $bin is not on your PATH" ;; esa
 
 if [ "$units" = yes ]; then
   id nym-gateway >/dev/null 2>&1 ||
-    useradd --system --home-dir /var/lib/nym-gateway --create-home --shell /usr/sbin/nologin nym-gateway
+    useradd --system --home-dir /var/lib/nym-gateway --shell /usr/sbin/nologin nym-gateway
+  # Its home holds the gateways' keys.
+  install -d -m 750 -o nym-gateway -g nym-gateway /var/lib/nym-gateway
   install -d -m 700 /etc/nym-gateway
   for unit in deploy/systemd/*.service; do
     # The units name /opt/nym-gateway; another install directory is written into the copies.
