@@ -4,10 +4,11 @@
 #
 # The cluster tests use a PostgreSQL instance of their own, never the machine's system cluster:
 # scripts/postgres.sh creates it (in /tmp/nymgateway-pg-<port>) and starts it on 127.0.0.1 port
-# $NYM_TEST_PG_PORT (default 25433), and the crash test restarts it. The first run needs root
-# (to install PostgreSQL from Debian's packages when it is missing, and because the server then
-# runs as the postgres user) or an installed PostgreSQL and a user's own instance. The instance is
-# stopped at the end when this run started it; its data stays, so the next run starts it in a second.
+# $NYM_TEST_PG_PORT (default 25433), and the crash test restarts it. Root is needed only when
+# PostgreSQL is not installed yet (Debian's package is installed then); as root the server runs as
+# the postgres user, as another user as that user. The unit file tests need systemd-analyze.
+# The instance is stopped at the end when this run started it; its data stays, so the next run
+# starts it in a second.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 port="${NYM_TEST_PG_PORT:-25433}" # the default is also in Tests/Cluster/PostgresServer.cs
