@@ -11,9 +11,10 @@ public static class EdgeCommand
         "Starting gateway {0}...", needsPostgres: true,
         async (_, config, identity) =>
         {
+            PortPreflight.EnsureFree(GatewayHostFactory.EdgeListeners(config));
             ConfigLoader.PrintStartup(config, identity);
             Console.WriteLine($"Role: edge; cluster id: {config.ClusterId}");
-            return await GatewayRunner.RunAsync(GatewayHostFactory.BuildClusterEdge(config, identity), gatewayLines: true, PrintClusterAsync);
+            return await GatewayRunner.RunAsync(GatewayHostFactory.BuildClusterEdge(config, identity), gatewayLines: true, HostCommand.Claim(config, identity), PrintClusterAsync);
         });
 
     private static async Task PrintClusterAsync(IServiceProvider services)

@@ -12,14 +12,15 @@ public static class SiloCommand
     {
         var advertise = new Option<string?>("--advertise") { Description = "IP address other silos and edges reach this silo on (default 127.0.0.1)" };
         return HostCommand.Create("silo", "Runs one silo of the gateway's Orleans cluster (PostgreSQL)", "Starting silo of gateway {0}...", needsPostgres: true,
-            async (result, config, _) =>
+            async (result, config, identity) =>
             {
                 if (!IPAddress.TryParse(result.GetValue(advertise) ?? "127.0.0.1", out var address))
                 {
                     throw new ArgumentException($"--advertise: '{result.GetValue(advertise)}' is not an IP address");
                 }
+                PortPreflight.EnsureFree(GatewayHostFactory.SiloListeners(config, IPAddress.Any));
                 Console.WriteLine($"Role: silo; cluster id: {config.ClusterId}; silo port {config.SiloPort}, gateway port {config.GatewayPort}, advertised on {address}");
-                return await GatewayRunner.RunAsync(GatewayHostFactory.BuildClusterSilo(config, address), gatewayLines: false, PrintReady);
+                return await GatewayRunner.RunAsync(GatewayHostFactory.BuildClusterSilo(config, address), gatewayLines: false, HostCommand.Claim(config, identity), PrintReady);
             },
             advertise);
     }

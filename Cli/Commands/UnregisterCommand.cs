@@ -21,6 +21,13 @@ public static class UnregisterCommand
             {
                 return 1;
             }
+            if (!Uri.TryCreate(config.ValidatorRestUrl, UriKind.Absolute, out var validator) || validator.Scheme is not ("http" or "https"))
+            {
+                Console.Error.WriteLine(string.IsNullOrEmpty(config.ValidatorRestUrl)
+                    ? $"failed to unregister node '{config.Id}': no validator is configured (--validator, [gateway] validator_rest_url)."
+                    : $"failed to unregister node '{config.Id}': '{config.ValidatorRestUrl}' is not an http(s) URL (--validator, [gateway] validator_rest_url).");
+                return 1;
+            }
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
             var key = identity.Identity.PublicKey.ToBase58();
             try

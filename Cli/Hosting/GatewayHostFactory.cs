@@ -31,8 +31,7 @@ public static class GatewayHostFactory
     public static IHost BuildClusterSilo(GatewayConfig config, IPAddress advertisedAddress)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [] });
-        ConfigureLogging(builder.Logging, builder.Services);
-        builder.Services.AddSystemd(); // as in CreateBuilder
+        ConfigureHost(builder.Logging, builder.Services);
         builder.UseOrleans(silo => silo
             .UseCluster(config.ResolvedPostgresConnectionString, config.ClusterId, advertisedAddress, config.SiloPort, config.GatewayPort)
             .AddGatewayGrains(StoreOptions(config), StreamOptions(config)));
@@ -46,8 +45,25 @@ public static class GatewayHostFactory
         var signal = new ClusterChangeSignal();
         builder.Services.AddSingleton(signal);
         builder.UseOrleansClient(client => client.UseGatewayCluster(config.ResolvedPostgresConnectionString, config.ClusterId, signal));
+        // After the cluster client (hosted services start in order), before presence and the listeners.
+        builder.Services.AddHostedService(sp => ActivatorUtilities.CreateInstance<ClusterIdentityCheck>(sp, config.ClusterId));
         return BuildEdge(builder, config, identity, unregisterOnShutdown: false);
     }
+
+    /// <summary>What an edge listens on, each with the setting that chooses it (for <see cref="PortPreflight"/>).</summary>
+    public static (IPEndPoint, string)[] EdgeListeners(GatewayConfig config) =>
+    [
+        (config.MixListeningAddress, "mix port: --mix-host/--mix-port, [mixnet_endpoint] listening_address"),
+        (config.ClientsListeningAddress, "clients port: --clients-host/--clients-port, [clients_endpoint] listening_address"),
+        .. string.IsNullOrEmpty(config.AdminListeningAddress) ? [] : new[] { (IPEndPoint.Parse(config.AdminListeningAddress), "admin port: [admin] listening_address") },
+    ];
+
+    /// <summary>What a silo listens on: <paramref name="address"/> is loopback in one process, any address in a cluster.</summary>
+    public static (IPEndPoint, string)[] SiloListeners(GatewayConfig config, IPAddress address) =>
+    [
+        (new IPEndPoint(address, config.SiloPort), "Orleans silo port: --silo-port, [cluster] silo_port"),
+        (new IPEndPoint(address, config.GatewayPort), "Orleans gateway port: --gateway-port, [cluster] gateway_port"),
+    ];
 
     public static GatewayStoreOptions StoreOptions(GatewayConfig config)
     {
@@ -72,13 +88,12 @@ public static class GatewayHostFactory
     private static WebApplicationBuilder CreateBuilder()
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
-        ConfigureLogging(builder.Logging, builder.Services);
-        // Under systemd (Type=notify units in deploy/systemd): readiness and stop notifications, journal log levels; otherwise nothing.
-        builder.Services.AddSystemd();
+        ConfigureHost(builder.Logging, builder.Services);
         return builder;
     }
 
-    private static void ConfigureLogging(ILoggingBuilder logging, IServiceCollection services)
+    /// <summary>What every host shares: logging, its lifetime (signals, systemd) and its shutdown timeout.</summary>
+    private static void ConfigureHost(ILoggingBuilder logging, IServiceCollection services)
     {
         logging.ClearProviders();
         logging.AddSimpleConsole(o =>
@@ -92,7 +107,12 @@ public static class GatewayHostFactory
         logging.AddFilter("Microsoft", LogLevel.Warning);
         logging.AddFilter("System.Net.Http", LogLevel.Warning);
         logging.AddFilter("Polly", LogLevel.Warning);
+        // Its start and service failures come with whole stack traces; GatewayRunner prints them as one line each.
+        logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
         services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
+        // Under systemd (the Type=notify units in deploy/systemd): the notifier and journal log levels; otherwise nothing.
+        services.AddSystemd();
+        // After AddSystemd, so this lifetime (which also notifies systemd) replaces systemd's and the console's.
         services.AddSingleton<IHostLifetime, SignalLifetime>();
     }
 

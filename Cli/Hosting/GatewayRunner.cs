@@ -14,11 +14,13 @@ public static partial class GatewayRunner
 {
     /// <param name="onStarted">Runs once the host started (an edge reports its cluster there, a silo that it is ready).</param>
     /// <param name="gatewayLines">Prints 0.9.2's startup lines around the start (run and edge, not silo).</param>
-    /// <returns>The process exit code: 0 after a stop on a signal, 1 when a service of the host failed.</returns>
-    public static async Task<int> RunAsync(IHost host, bool gatewayLines, Func<IServiceProvider, Task>? onStarted = null)
+    /// <param name="identity">The cluster and identity key this host serves: a host with a store checks them against its record before starting.</param>
+    /// <returns>The process exit code: 0 after a stop on a signal, 1 when the host could not start or a service of it failed.</returns>
+    public static async Task<int> RunAsync(IHost host, bool gatewayLines, (string ClusterId, string Key) identity, Func<IServiceProvider, Task>? onStarted = null)
     {
         var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("nym_gateway");
         var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
+        bool started = false;
         try
         {
             if (gatewayLines)
@@ -28,12 +30,20 @@ public static partial class GatewayRunner
             if (host.Services.GetService<AdoNetGatewayStore>() is { } store)
             {
                 await InitializeStoreAsync(store, logger, lifetime.ApplicationStopping);
+                var recorded = await store.ClaimIdentityAsync(identity.ClusterId, identity.Key);
+                if (recorded != identity.Key)
+                {
+                    throw new InvalidOperationException(
+                        $"This host's identity key {identity.Key} is not {recorded}, the key cluster '{identity.ClusterId}' serves: " +
+                        "it was given another gateway's keys. Copy the gateway folder (config and data) from the host that ran `init`, or use a cluster id of its own.");
+                }
             }
             if (gatewayLines)
             {
                 LogStartingListeners(logger);
             }
             await host.StartAsync(lifetime.ApplicationStopping);
+            started = true;
             if (onStarted is not null)
             {
                 await onStarted(host.Services);
@@ -48,15 +58,39 @@ public static partial class GatewayRunner
         {
             // stopped while starting
         }
+        catch (Exception ex) when (ex is InvalidOperationException or IOException or OrleansException or TimeoutException)
+        {
+            // One line, not the host's stack trace: a port, a key, the cluster.
+            Console.Error.WriteLine($"Failed to start: {ex.Message}");
+            await DisposeAsync(host);
+            return 1;
+        }
         if ((host.Services.GetService<IHostLifetime>() as SignalLifetime)?.Signal is { } signal)
         {
             Console.WriteLine($"Received {signal} - the {(gatewayLines ? "gateway" : "silo")} will terminate now.");
         }
 
         var clock = Stopwatch.StartNew();
-        await host.StopAsync(CancellationToken.None);
+        try
+        {
+            await host.StopAsync(CancellationToken.None);
+        }
+        catch (InvalidOperationException) when (!started)
+        {
+            // Stopped while starting: Orleans refuses to stop a silo that never finished starting.
+        }
         var failed = FailedServices(host).ToList();
-        LogStopped(logger, clock.Elapsed.TotalMilliseconds, failed.Count == 0 ? "gracefully" : $"after a failure of {string.Join(", ", failed)}");
+        foreach (var (service, error) in failed)
+        {
+            Console.Error.WriteLine($"{service} failed: {error.Message}");
+        }
+        LogStopped(logger, clock.Elapsed.TotalMilliseconds, failed.Count == 0 ? "gracefully" : $"after a failure of {string.Join(", ", failed.Select(f => f.Service))}");
+        await DisposeAsync(host);
+        return failed.Count == 0 ? 0 : 1;
+    }
+
+    private static async Task DisposeAsync(IHost host)
+    {
         if (host is IAsyncDisposable disposable)
         {
             await disposable.DisposeAsync();
@@ -65,14 +99,13 @@ public static partial class GatewayRunner
         {
             host.Dispose();
         }
-        return failed.Count == 0 ? 0 : 1;
     }
 
     /// <summary>Background services whose loop died: the host stopped because of them, so the process exits 1.</summary>
-    private static IEnumerable<string> FailedServices(IHost host) =>
+    private static IEnumerable<(string Service, Exception Error)> FailedServices(IHost host) =>
         host.Services.GetServices<IHostedService>().OfType<BackgroundService>()
             .Where(service => service.ExecuteTask is { IsFaulted: true })
-            .Select(service => service.GetType().Name);
+            .Select(service => (service.GetType().Name, service.ExecuteTask!.Exception!.GetBaseException()));
 
     /// <summary>Creates or updates the schema, retrying with a clear message while the database is unreachable.</summary>
     private static async Task InitializeStoreAsync(AdoNetGatewayStore store, ILogger logger, CancellationToken cancellationToken)

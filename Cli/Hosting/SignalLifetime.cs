@@ -1,14 +1,15 @@
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Hosting.Systemd;
 
 namespace NymGateway.Cli.Hosting;
 
 /// <summary>
-/// The hosts' lifetime: SIGINT, SIGTERM and SIGQUIT start a graceful stop and are remembered by
-/// name. It replaces the console lifetime, whose SIGTERM handler holds the runtime's signal thread
-/// until the host is disposed and then lets the runtime exit with 143, cutting the drain short.
+/// The hosts' lifetime, in place of the console's and systemd's: SIGINT, SIGTERM and SIGQUIT start
+/// a graceful stop (off the runtime's signal thread) and are remembered by name for the stop line.
+/// Under systemd it also reports readiness and the stop (the notifier exists only there).
 /// </summary>
-public sealed class SignalLifetime(IHostApplicationLifetime application) : IHostLifetime, IDisposable
+public sealed class SignalLifetime(IHostApplicationLifetime application, ISystemdNotifier? systemd = null) : IHostLifetime, IDisposable
 {
     private readonly List<PosixSignalRegistration> _registrations = [];
     private int _signal; // a PosixSignal (all negative), 0 until one arrives
@@ -21,6 +22,11 @@ public sealed class SignalLifetime(IHostApplicationLifetime application) : IHost
         foreach (var signal in new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM, PosixSignal.SIGQUIT })
         {
             _registrations.Add(PosixSignalRegistration.Create(signal, OnSignal));
+        }
+        if (systemd is not null)
+        {
+            application.ApplicationStarted.Register(() => systemd.Notify(ServiceState.Ready));
+            application.ApplicationStopping.Register(() => systemd.Notify(ServiceState.Stopping));
         }
         return Task.CompletedTask;
     }

@@ -53,7 +53,8 @@ public sealed class PresenceNotifier(ValidatorClient validator, IOptions<Presenc
         {
             await loop.WaitAsync(cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
         }
-        if (string.IsNullOrEmpty(_options.ValidatorUrl) || !_options.UnregisterOnShutdown)
+        // A loop that failed never registered (the host reports its error and stops).
+        if (string.IsNullOrEmpty(_options.ValidatorUrl) || !_options.UnregisterOnShutdown || ExecuteTask is { IsFaulted: true })
         {
             return;
         }

@@ -143,6 +143,19 @@ public sealed class AdoNetGatewayStore : IGatewayStore, IAsyncDisposable
         await command.ExecuteNonQueryAsync();
     }
 
+    public Task<string> ClaimIdentityAsync(string clusterId, string identityKey) => Guard(async () =>
+    {
+        await using var connection = await OpenAsync(CancellationToken.None);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            INSERT INTO gateway_identity (cluster_id, identity_key) VALUES (@cluster, @key) ON CONFLICT (cluster_id) DO NOTHING;
+            SELECT identity_key FROM gateway_identity WHERE cluster_id = @cluster
+            """;
+        Add(command, "cluster", clusterId);
+        Add(command, "key", identityKey);
+        return (string)(await command.ExecuteScalarAsync())!;
+    });
+
     public async ValueTask DisposeAsync()
     {
         // The container disposes it twice: it is registered as itself and as IGatewayStore.

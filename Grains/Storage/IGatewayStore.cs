@@ -20,4 +20,7 @@ public interface IGatewayStore
     Task<byte[]?> GetClientAsync(string address);
 
     Task PutClientAsync(string address, byte[] sharedKeys);
+
+    /// <summary>Records <paramref name="identityKey"/> for the cluster unless one is recorded; returns the recorded one.</summary>
+    Task<string> ClaimIdentityAsync(string clusterId, string identityKey);
 }

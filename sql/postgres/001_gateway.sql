@@ -18,3 +18,10 @@ CREATE TABLE IF NOT EXISTS gateway_messages (
 
 CREATE INDEX IF NOT EXISTS gateway_messages_by_address ON gateway_messages (address, id);
 CREATE INDEX IF NOT EXISTS gateway_messages_by_age ON gateway_messages (received_at);
+
+-- The identity key of the gateway each cluster serves, recorded by the first host to start, so a
+-- host started with another gateway's keys (whose packets it could not open) refuses to join.
+CREATE TABLE IF NOT EXISTS gateway_identity (
+    cluster_id    TEXT NOT NULL PRIMARY KEY,
+    identity_key  TEXT NOT NULL                    -- ed25519 public key, base58
+);

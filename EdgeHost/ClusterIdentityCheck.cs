@@ -1,0 +1,25 @@
+using Microsoft.Extensions.Hosting;
+using NymGateway.Grains;
+
+namespace NymGateway.EdgeHost;
+
+/// <summary>
+/// An edge started with another gateway's keys would drop every packet with a MAC failure: it
+/// refuses to start instead. Runs once the cluster client is connected, before the listeners open.
+/// </summary>
+public sealed class ClusterIdentityCheck(IClusterClient cluster, GatewayIdentity identity, string clusterId) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var mine = identity.Identity.PublicKey.ToBase58();
+        var recorded = await cluster.GetGrain<IGatewayIdentityGrain>(clusterId).Claim(mine).WaitAsync(cancellationToken);
+        if (recorded != mine)
+        {
+            throw new InvalidOperationException(
+                $"This host's identity key {mine} is not {recorded}, the key cluster '{clusterId}' serves: it was given another gateway's keys. " +
+                "Copy the gateway folder (config and data) from the host that ran `init`, or use a cluster id of its own.");
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
