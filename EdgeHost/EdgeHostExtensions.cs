@@ -20,6 +20,7 @@ public static class EdgeHostExtensions
     public static IServiceCollection AddGatewayEdge(
         this IServiceCollection services, GatewayIdentity identity, EdgeOptions edge, ForwarderOptions forwarder, PresenceOptions presence)
     {
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(identity);
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(edge));
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(forwarder));

@@ -1,7 +1,10 @@
 using System.Diagnostics;
+using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using NymGateway.EdgeHost;
 using NymGateway.Grains.Storage;
 
 namespace NymGateway.Cli.Hosting;
@@ -40,7 +43,7 @@ public static partial class GatewayRunner
             }
             if (gatewayLines)
             {
-                LogStartingListeners(logger);
+                LogStartingListeners(logger, host.Services.GetRequiredService<IOptions<EdgeOptions>>().Value);
             }
             await host.StartAsync(lifetime.ApplicationStopping);
             started = true;
@@ -125,35 +128,48 @@ public static partial class GatewayRunner
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Starting nym gateway!")]
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Starting nym gateway!")]
     private static partial void LogStarting(ILogger logger);
 
-    private static void LogStartingListeners(ILogger logger)
+    private static void LogStartingListeners(ILogger logger, EdgeOptions edge)
     {
         LogStartingForwarder(logger);
         LogStartingClientsHandler(logger);
         LogStartingMixListener(logger);
+        LogRunningMixListener(logger, edge.MixListen);
+        LogStartingMixnetListener(logger, edge.MixListen);
         LogStartingClientListener(logger);
+        LogStartingWebSocketListener(logger, edge.ClientsListen);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Starting mix packet forwarder...")]
+    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Starting mix packet forwarder...")]
     private static partial void LogStartingForwarder(ILogger logger);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Starting clients handler")]
+    [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "Starting clients handler")]
     private static partial void LogStartingClientsHandler(ILogger logger);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Starting mix socket listener...")]
+    [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "Starting mix socket listener...")]
     private static partial void LogStartingMixListener(ILogger logger);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Starting client [web]socket listener...")]
+    /// <summary>0.9.2 prints the address with Rust's Debug format of a string, quotes included.</summary>
+    [LoggerMessage(EventId = 5, Level = LogLevel.Information, Message = "Running mix listener on \"{Address}\"")]
+    private static partial void LogRunningMixListener(ILogger logger, IPEndPoint address);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Information, Message = "Starting mixnet listener at {Address}")]
+    private static partial void LogStartingMixnetListener(ILogger logger, IPEndPoint address);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Information, Message = "Starting client [web]socket listener...")]
     private static partial void LogStartingClientListener(ILogger logger);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Finished nym gateway startup procedure - it should now be able to receive mix and client traffic!")]
+    [LoggerMessage(EventId = 8, Level = LogLevel.Information, Message = "Starting websocket listener at {Address}")]
+    private static partial void LogStartingWebSocketListener(ILogger logger, IPEndPoint address);
+
+    [LoggerMessage(EventId = 9, Level = LogLevel.Information, Message = "Finished nym gateway startup procedure - it should now be able to receive mix and client traffic!")]
     private static partial void LogFinished(ILogger logger);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Stopped in {Milliseconds:F0} ms, {How}")]
+    [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Stopped in {Milliseconds:F0} ms, {How}")]
     private static partial void LogStopped(ILogger logger, double milliseconds, string how);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Cannot reach the database: {Error}. Retrying in 2s")]
+    [LoggerMessage(EventId = 11, Level = LogLevel.Error, Message = "Cannot reach the database: {Error}. Retrying in 2s")]
     private static partial void LogDatabaseUnreachable(ILogger logger, string error);
 }

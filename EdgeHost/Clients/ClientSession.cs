@@ -24,6 +24,7 @@ public sealed class ClientSession(
     EdgeOptions options,
     GatewayMetrics metrics,
     ClusterChangeSignal clusterChanges,
+    ClientLogThrottles throttles,
     ILogger logger)
 {
     /// <summary>How long a client has to answer our close frame before the connection is dropped.</summary>
@@ -48,7 +49,10 @@ public sealed class ClientSession(
             }
             catch (OperationCanceledException) when (!ended.IsCancellationRequested)
             {
-                logger.LogInformation("Client did not authenticate within {Timeout}; closing", options.AuthenticationTimeout);
+                if (throttles.FailedAuthentications.TryEnter())
+                {
+                    logger.AuthenticationTimedOut(options.AuthenticationTimeout);
+                }
                 await socket.CloseAsync(WebSocketCloseStatus.PolicyViolation, "authentication timed out");
                 return;
             }
@@ -90,6 +94,7 @@ public sealed class ClientSession(
         finally
         {
             metrics.ClientsConnected.Add(-1);
+            logger.ClientDisconnected(new ClientAddressPrefix(client.Address));
             await clientGrain.Release(_session);
         }
     }
@@ -123,12 +128,15 @@ public sealed class ClientSession(
             ServerResponse response;
             if (frame.Type == WebSocketMessageType.Binary)
             {
-                logger.LogWarning("possibly received a sphinx packet without prior authentication. Request is going to be ignored");
+                if (throttles.WrongFrames.TryEnter())
+                {
+                    logger.BinaryBeforeAuthentication();
+                }
                 response = new ServerResponse.Error("binary request without prior authentication");
             }
             else if (!GatewayJson.TryParseClientControlRequest(frame.Text, out var request))
             {
-                response = new ServerResponse.Error("malformed request");
+                response = Malformed("malformed request");
             }
             else
             {
@@ -136,7 +144,7 @@ public sealed class ClientSession(
                 {
                     ClientControlRequest.Authenticate auth => await HandleAuthenticateAsync(auth),
                     ClientControlRequest.RegisterHandshakeInit init => await HandleRegisterAsync(init.Data, cancellationToken),
-                    _ => (new ServerResponse.Error("malformed request"), null),
+                    _ => (Malformed("malformed request"), null),
                 };
             }
             await socket.SendTextAsync(GatewayJson.Serialize(response), cancellationToken);
@@ -152,23 +160,28 @@ public sealed class ClientSession(
     {
         if (!Base58Text.TryDecode(request.Address, out var address, out _) || address.Length != Authentication.AddressSize)
         {
-            return (new ServerResponse.Error("malformed destination address"), null);
+            return (Malformed("malformed destination address"), null);
         }
         if (!Authentication.TryDecodeEncryptedAddress(request.EncAddress, out var encrypted, out _))
         {
-            return (new ServerResponse.Error("malformed encrypted address"), null);
+            return (Malformed("malformed encrypted address"), null);
         }
         if (!Authentication.TryDecodeIv(request.Iv, out var iv, out _))
         {
-            return (new ServerResponse.Error("malformed iv"), null);
+            return (Malformed("malformed iv"), null);
         }
 
         var key = Base58Text.Encode(address);
         var stored = await cluster.GetGrain<IClientGrain>(key).GetSharedKeys();
         if (stored is null || !Authentication.Verify(SharedKeys.FromBytes(stored), address, iv, encrypted))
         {
+            if (throttles.FailedAuthentications.TryEnter())
+            {
+                logger.AuthenticationFailed(new ClientAddressPrefix(key));
+            }
             return (new ServerResponse.Authenticate(false), null);
         }
+        logger.ClientAuthenticated(new ClientAddressPrefix(key));
         return (new ServerResponse.Authenticate(true), new Authenticated(key, SharedKeys.FromBytes(stored)));
     }
 
@@ -177,7 +190,7 @@ public sealed class ClientSession(
     {
         if (init.Length < IdentityPublicKey.Size || !IdentityPublicKey.TryFromBytes(init.AsSpan(0, IdentityPublicKey.Size), out var clientIdentity, out _))
         {
-            return (new ServerResponse.Error("malformed request"), null);
+            return (Malformed("malformed request"), null);
         }
 
         var handshake = new GatewayHandshake(identity.Identity);
@@ -190,6 +203,10 @@ public sealed class ClientSession(
             }
             if (step.Error is not null)
             {
+                if (throttles.FailedAuthentications.TryEnter())
+                {
+                    logger.HandshakeFailed(step.Error);
+                }
                 return (new ServerResponse.Error($"failed to perform the handshake - {step.Error}"), null);
             }
             if (step.Keys is not null)
@@ -203,18 +220,22 @@ public sealed class ClientSession(
             }
             if (frame.Value.Type != WebSocketMessageType.Text)
             {
-                logger.LogError("Received non-text message during registration handshake");
+                if (throttles.WrongFrames.TryEnter())
+                {
+                    logger.NonTextDuringHandshake();
+                }
                 continue;
             }
             step = handshake.Receive(frame.Value.Text);
-            if (step.Ignored)
+            if (step.Ignored && throttles.WrongFrames.TryEnter())
             {
-                logger.LogError("Received a non-handshake message during the registration handshake! It's getting dropped.");
+                logger.NonHandshakeMessage();
             }
         }
 
         var address = clientIdentity.ToBase58();
         await cluster.GetGrain<IClientGrain>(address).Register(step.Keys.Bytes.ToArray());
+        logger.ClientRegistered(new ClientAddressPrefix(address));
         return (new ServerResponse.Register(true), new Authenticated(address, step.Keys));
     }
 
@@ -233,16 +254,32 @@ public sealed class ClientSession(
                 }
                 else
                 {
+                    if (throttles.BadForwardRequests.TryEnter())
+                    {
+                        logger.BadForwardRequest(new ClientAddressPrefix(client.Address), error!.ToString());
+                    }
                     response = new ServerResponse.Error(error!.ToString());
                 }
             }
             else
             {
-                logger.LogError("Currently there are no text messages besides 'Authenticate' and 'Register' and they were already dealt with!");
+                if (throttles.WrongFrames.TryEnter())
+                {
+                    logger.TextAfterAuthentication();
+                }
                 response = new ServerResponse.Error("invalid request");
             }
             await socket.SendTextAsync(GatewayJson.Serialize(response), cancellationToken);
         }
+    }
+
+    private ServerResponse.Error Malformed(string error)
+    {
+        if (throttles.MalformedRequests.TryEnter())
+        {
+            logger.MalformedRequest(error);
+        }
+        return new ServerResponse.Error(error);
     }
 
     private void LogFault(AggregateException? fault)
@@ -252,7 +289,7 @@ public sealed class ClientSession(
             .ToList();
         if (unexpected is { Count: > 0 })
         {
-            logger.LogError(new AggregateException(unexpected), "Client session ended with an error");
+            logger.SessionFault(new AggregateException(unexpected));
         }
     }
 }

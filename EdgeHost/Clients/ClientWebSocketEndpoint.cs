@@ -17,10 +17,12 @@ public sealed class ClientWebSocketEndpoint(
     GatewayMetrics metrics,
     ClusterChangeSignal clusterChanges,
     ConnectionDrain drain,
+    TimeProvider time,
     ILoggerFactory loggers)
 {
     private readonly ConnectionLimiter _limiter = new(options.Value.MaxClientConnectionsPerIp);
     private readonly ILogger _logger = loggers.CreateLogger<ClientSession>();
+    private readonly ClientLogThrottles _throttles = new(loggers.CreateLogger<ClientSession>(), time);
 
     public async Task HandleAsync(HttpContext context)
     {
@@ -38,7 +40,10 @@ public sealed class ClientWebSocketEndpoint(
         var remote = context.Connection.RemoteIpAddress;
         if (!_limiter.TryAcquire(remote))
         {
-            _logger.LogWarning("Refusing websocket from {Remote}: more than {Limit} open", remote, options.Value.MaxClientConnectionsPerIp);
+            if (_throttles.RefusedConnections.TryEnter())
+            {
+                _logger.WebSocketRefused(remote, options.Value.MaxClientConnectionsPerIp);
+            }
             context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
             return;
         }
@@ -47,13 +52,13 @@ public sealed class ClientWebSocketEndpoint(
         {
             using var webSocket = await context.WebSockets.AcceptWebSocketAsync();
             using var channel = new WebSocketChannel(webSocket, options.Value.MaxClientMessageBytes);
-            var session = new ClientSession(channel, identity, cluster, forwarder, options.Value, metrics, clusterChanges, _logger);
+            var session = new ClientSession(channel, identity, cluster, forwarder, options.Value, metrics, clusterChanges, _throttles, _logger);
             await session.RunAsync(context.RequestAborted, drain.Draining);
             await channel.CloseAsync(WebSocketCloseStatus.NormalClosure, "");
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException)
         {
-            _logger.LogDebug("Client websocket from {Remote} ended: {Error}", remote, ex.Message);
+            _logger.WebSocketEnded(remote, ex.Message);
         }
         finally
         {

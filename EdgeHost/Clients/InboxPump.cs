@@ -29,6 +29,7 @@ public sealed class InboxPump(
 {
     private readonly Channel<InboxEvent> _events = Channel.CreateBounded<InboxEvent>(new BoundedChannelOptions(64) { SingleReader = true });
     private readonly IInboxGrain _inbox = cluster.GetGrain<IInboxGrain>(client);
+    private readonly ClientAddressPrefix _logName = new(client);
     private readonly HashSet<long> _seen = [];
     private readonly List<(Task<bool> Done, long[] Ids)> _acks = [];
     private volatile bool _drainRequested = true;
@@ -112,7 +113,7 @@ public sealed class InboxPump(
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                logger.LogWarning("Subscribing to {Client}'s inbox stream failed ({Error}); reading the store meanwhile", client, ex.Message);
+                logger.SubscribeFailed(_logName, ex.Message);
                 await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
             }
         }
@@ -151,7 +152,7 @@ public sealed class InboxPump(
         }
         catch (Exception ex) when (ex is not OperationCanceledException && ex is not WebSocketException && ex is not ObjectDisposedException)
         {
-            logger.LogWarning("Delivering {Client}'s inbox paused: {Error}; retrying", client, ex.Message);
+            logger.DeliveryPaused(_logName, ex.Message);
             _drainRequested = true;
             await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
         }
@@ -179,7 +180,7 @@ public sealed class InboxPump(
     /// <summary>The stream lost notifications for this client (it fell behind): the store has them.</summary>
     private Task OnStreamErrorAsync(Exception error)
     {
-        logger.LogDebug("Inbox stream of {Client} reported {Error}; re-reading the store", client, error.Message);
+        logger.StreamFellBehind(_logName, error.Message);
         RequestDrain();
         return Task.CompletedTask;
     }
@@ -188,7 +189,7 @@ public sealed class InboxPump(
     {
         if (inboxEvent.SessionTakenOverBy is { } newer && newer != session)
         {
-            logger.LogInformation("Client {Client} connected again elsewhere; closing this older connection", client);
+            logger.ClientConnectedElsewhere(_logName);
             TakenOver = true;
             return;
         }
@@ -275,12 +276,12 @@ public sealed class InboxPump(
             }
             catch (Exception ex) when (ex is not OutOfMemoryException && attempt < 5)
             {
-                logger.LogWarning(ex, "Acknowledging {Count} pushed messages of {Client} failed (attempt {Attempt})", ids.Length, client, attempt);
+                logger.AcknowledgeFailed(ex, ids.Length, _logName, attempt);
                 await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt));
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
-                logger.LogError(ex, "Giving up acknowledging {Count} pushed messages of {Client}; they stay stored", ids.Length, client);
+                logger.AcknowledgeGivenUp(ex, ids.Length, _logName);
                 return false;
             }
         }
@@ -294,7 +295,7 @@ public sealed class InboxPump(
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            logger.LogDebug(ex, "Unsubscribing {Client}'s inbox stream failed", client);
+            logger.UnsubscribeFailed(ex, _logName);
         }
     }
 }

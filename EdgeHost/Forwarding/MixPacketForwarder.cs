@@ -17,15 +17,22 @@ namespace NymGateway.EdgeHost.Forwarding;
 /// queue; when it is full the packet is dropped and logged, as in 0.9.2. Failed connections
 /// are retried with exponential backoff.
 /// </summary>
-public sealed class MixPacketForwarder(IOptions<ForwarderOptions> options, GatewayMetrics metrics, ILogger<MixPacketForwarder> logger)
-    : IAsyncDisposable
+public sealed class MixPacketForwarder : IAsyncDisposable
 {
-    private readonly ForwarderOptions _options = options.Value;
-    private readonly GatewayMetrics _metrics = metrics;
-    private readonly ILogger _logger = logger;
+    private readonly ForwarderOptions _options;
+    private readonly GatewayMetrics _metrics;
+    private readonly ILogger _logger;
     private readonly ConcurrentDictionary<IPEndPoint, Hop> _hops = new();
     private readonly CancellationTokenSource _stopping = new();
-    private readonly LogThrottle _dropLog = new(10, TimeSpan.FromSeconds(10));
+    private readonly LogThrottle _dropLog;
+
+    public MixPacketForwarder(IOptions<ForwarderOptions> options, GatewayMetrics metrics, TimeProvider time, ILogger<MixPacketForwarder> logger)
+    {
+        _options = options.Value;
+        _metrics = metrics;
+        _logger = logger;
+        _dropLog = new LogThrottle(logger, "Packets dropped by the forwarder", time);
+    }
 
     /// <summary>Queues the packet for its next hop; false when that hop's queue was full.</summary>
     public bool Forward(MixPacket packet)
@@ -36,9 +43,9 @@ public sealed class MixPacketForwarder(IOptions<ForwarderOptions> options, Gatew
             return true;
         }
         _metrics.ForwardDropped.Add(1);
-        if (_dropLog.TryEnter(out int suppressed))
+        if (_dropLog.TryEnter())
         {
-            _logger.LogWarning("Connection to {Hop} cannot keep up; dropping a packet ({Suppressed} more dropped unlogged)", packet.NextHop, suppressed);
+            _logger.PacketDropped(packet.NextHop);
         }
         return false;
     }
@@ -116,7 +123,7 @@ public sealed class MixPacketForwarder(IOptions<ForwarderOptions> options, Gatew
                         timeout.CancelAfter(_owner._options.InitialConnectionTimeout);
                         await socket.ConnectAsync(_endPoint, timeout.Token);
                     }
-                    _owner._logger.LogDebug("Connected to mix node {Hop}", _endPoint);
+                    _owner._logger.Connected(_endPoint);
                     failures = 0;
                     await using var stream = new NetworkStream(socket, ownsSocket: false);
                     await SendAsync(PipeWriter.Create(stream), stopping);
@@ -128,7 +135,7 @@ public sealed class MixPacketForwarder(IOptions<ForwarderOptions> options, Gatew
                 catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException)
                 {
                     failures++;
-                    _owner._logger.LogDebug("Connection to {Hop} failed ({Error}); retrying in {Backoff}", _endPoint, ex.Message, _owner.Backoff(failures));
+                    _owner._logger.ConnectionFailed(_endPoint, ex.Message, _owner.Backoff(failures));
                 }
             }
         }

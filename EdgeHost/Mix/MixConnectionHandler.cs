@@ -15,11 +15,12 @@ namespace NymGateway.EdgeHost.Mix;
 /// with an unknown size or mode byte closes the connection, as 0.9.2 closes it. When the host
 /// stops, the connection stores the frames it already received and closes.
 /// </summary>
-public sealed class MixConnectionHandler(PacketIngest ingest, ConnectionDrain drain, IOptions<EdgeOptions> options, ILogger<MixConnectionHandler> logger)
+public sealed class MixConnectionHandler(PacketIngest ingest, ConnectionDrain drain, IOptions<EdgeOptions> options, TimeProvider time, ILogger<MixConnectionHandler> logger)
     : ConnectionHandler
 {
     private readonly ConnectionLimiter _limiter = new(options.Value.MaxMixConnectionsPerIp);
-    private readonly LogThrottle _log = new(20, TimeSpan.FromSeconds(10));
+    private readonly LogThrottle _refusedLog = new(logger, "Refused mix connections", time);
+    private readonly LogThrottle _corruptedLog = new(logger, "Corrupted mix connections", time);
 
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {
@@ -31,7 +32,10 @@ public sealed class MixConnectionHandler(PacketIngest ingest, ConnectionDrain dr
         }
         if (!_limiter.TryAcquire(remote))
         {
-            Log(LogLevel.Warning, "Refusing mix connection from {Remote}: more than {Limit} open", remote, options.Value.MaxMixConnectionsPerIp);
+            if (_refusedLog.TryEnter())
+            {
+                logger.MixConnectionRefused(remote, options.Value.MaxMixConnectionsPerIp);
+            }
             connection.Abort();
             return;
         }
@@ -40,12 +44,12 @@ public sealed class MixConnectionHandler(PacketIngest ingest, ConnectionDrain dr
         using var stopping = drain.Draining.Register(connection.Transport.Input.CancelPendingRead);
         try
         {
-            logger.LogDebug("Starting connection handler for {Remote}", connection.RemoteEndPoint);
+            logger.MixConnectionStarted(connection.RemoteEndPoint);
             await ReadFramesAsync(connection);
         }
         catch (Exception ex) when (ex is ConnectionResetException or OperationCanceledException or IOException)
         {
-            logger.LogDebug("Mix connection from {Remote} ended: {Error}", connection.RemoteEndPoint, ex.Message);
+            logger.MixConnectionEnded(connection.RemoteEndPoint, ex.Message);
         }
         finally
         {
@@ -81,7 +85,11 @@ public sealed class MixConnectionHandler(PacketIngest ingest, ConnectionDrain dr
 
             if (status == FrameStatus.Error)
             {
-                Log(LogLevel.Error, "The socket connection from {Remote} got corrupted with error: {Error}. Closing the socket", connection.RemoteEndPoint, error);
+                // Remote garbage is the peer's problem, not ours: a warning, throttled.
+                if (_corruptedLog.TryEnter())
+                {
+                    logger.MixConnectionCorrupted(connection.RemoteEndPoint, error);
+                }
                 input.AdvanceTo(buffer.End);
                 return;
             }
@@ -90,7 +98,7 @@ public sealed class MixConnectionHandler(PacketIngest ingest, ConnectionDrain dr
             if ((result.IsCompleted || result.IsCanceled || drain.Draining.IsCancellationRequested) && !moreFrames)
             {
                 // Only once every complete frame received has been stored.
-                logger.LogDebug("Closing connection from {Remote}", connection.RemoteEndPoint);
+                logger.MixConnectionClosed(connection.RemoteEndPoint);
                 return;
             }
         }
@@ -129,15 +137,5 @@ public sealed class MixConnectionHandler(PacketIngest ingest, ConnectionDrain dr
             offset += length;
         }
         return status;
-    }
-
-    private void Log(LogLevel level, string message, params object?[] args)
-    {
-        if (_log.TryEnter(out _))
-        {
-#pragma warning disable CA2254 // the templates are constants of this class
-            logger.Log(level, message, args);
-#pragma warning restore CA2254
-        }
     }
 }

@@ -25,11 +25,12 @@ public sealed class PacketIngest(
     MixPacketForwarder forwarder,
     GatewayMetrics metrics,
     IHostApplicationLifetime lifetime,
+    TimeProvider time,
     ILogger<PacketIngest> logger)
 {
     private readonly FinalHopProcessor _processor = new(new SphinxNode(identity.Sphinx.Secret));
-    private readonly LogThrottle _badPacketLog = new(10, TimeSpan.FromSeconds(10));
-    private readonly LogThrottle _deliveryLog = new(10, TimeSpan.FromSeconds(10));
+    private readonly LogThrottle _badPacketLog = new(logger, "Dropped packets from the mixnet", time);
+    private readonly LogThrottle _deliveryLog = new(logger, "Failed inbox deliveries", time);
 
     public async Task IngestAsync(IReadOnlyList<ReceivedPacket> packets)
     {
@@ -101,9 +102,9 @@ public sealed class PacketIngest(
                 return result;
             }
             metrics.PacketsDropped.Add(1, new KeyValuePair<string, object?>("reason", error!.Kind.ToString()));
-            if (_badPacketLog.TryEnter(out int suppressed))
+            if (_badPacketLog.TryEnter())
             {
-                logger.LogWarning("Dropping a {Size} from the mixnet: {Error} ({Suppressed} more dropped unlogged)", packet.Size, error, suppressed);
+                logger.PacketDropped(packet.Size, error);
             }
             return null;
         }
@@ -132,10 +133,9 @@ public sealed class PacketIngest(
             }
             catch (Exception ex) when (ex is not OperationCanceledException && !lifetime.ApplicationStopping.IsCancellationRequested)
             {
-                if (_deliveryLog.TryEnter(out int suppressed))
+                if (_deliveryLog.TryEnter())
                 {
-                    logger.LogWarning(ex, "Storing {Count} messages for {Client} failed; retrying in {Backoff} ({Suppressed} similar unlogged)",
-                        messages.Count, client, backoff, suppressed);
+                    logger.DeliveryFailed(ex, messages.Count, new ClientAddressPrefix(client), backoff);
                 }
                 await Task.Delay(backoff, lifetime.ApplicationStopping).ConfigureAwait(false);
                 backoff = TimeSpan.FromMilliseconds(Math.Min(backoff.TotalMilliseconds * 2, 5000));

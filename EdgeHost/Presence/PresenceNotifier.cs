@@ -7,8 +7,9 @@ namespace NymGateway.EdgeHost.Presence;
 /// <summary>
 /// Registers the gateway with the validator on start and again on every interval, so the
 /// directory keeps it listed; an unreachable validator is logged and retried, never fatal.
-/// Unregisters as the host begins to stop, before the listeners close, so the directory stops
-/// sending traffic while the connections drain.
+/// Only changes are logged at Info or Warning (registered, failing, working again); the renewals
+/// in between at Debug. Unregisters as the host begins to stop, before the listeners close, so
+/// the directory stops sending traffic while the connections drain.
 /// </summary>
 public sealed class PresenceNotifier(ValidatorClient validator, IOptions<PresenceOptions> options, ILogger<PresenceNotifier> logger)
     : BackgroundService, IHostedLifecycleService
@@ -22,27 +23,53 @@ public sealed class PresenceNotifier(ValidatorClient validator, IOptions<Presenc
         var stoppingToken = linked.Token;
         if (string.IsNullOrEmpty(_options.ValidatorUrl))
         {
-            logger.LogInformation("No validator configured; presence notifications are off");
+            logger.NoValidator();
             return;
         }
-        logger.LogInformation("Starting presence notifier...");
+        logger.Starting();
         var info = new GatewayRegistrationInfo(_options.MixAnnounceAddress, _options.IdentityKey, _options.SphinxKey,
             _options.Version, _options.Location, _options.IncentivesAddress, _options.ClientsAnnounceAddress);
         using var timer = new PeriodicTimer(_options.Interval);
+        bool? registered = null;
         do
         {
             try
             {
                 await validator.RegisterAsync(_options.ValidatorUrl, info, stoppingToken);
-                logger.LogDebug("Registered presence with {Validator}", _options.ValidatorUrl);
+                LogRegistered(registered);
+                registered = true;
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !stoppingToken.IsCancellationRequested)
             {
-                logger.LogWarning("failed to register with the validator {Validator} - {Error}; retrying in {Interval}",
-                    _options.ValidatorUrl, ex.Message, _options.Interval);
+                if (registered == false)
+                {
+                    logger.StillFailing(_options.ValidatorUrl, ex.Message);
+                }
+                else
+                {
+                    logger.RegistrationFailed(_options.ValidatorUrl, ex.Message, _options.Interval);
+                }
+                registered = false;
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken).AsTask().ContinueWith(t => !t.IsCanceled && t.Result, TaskScheduler.Default));
+    }
+
+    /// <param name="before">Null on the first attempt, false after a failure.</param>
+    private void LogRegistered(bool? before)
+    {
+        switch (before)
+        {
+            case null:
+                logger.Registered(_options.ValidatorUrl, _options.Interval);
+                break;
+            case false:
+                logger.Recovered(_options.ValidatorUrl);
+                break;
+            default:
+                logger.Renewed(_options.ValidatorUrl);
+                break;
+        }
     }
 
     /// <summary>Runs before any hosted service stops: no re-registration after this, then the unregistration.</summary>
@@ -63,11 +90,11 @@ public sealed class PresenceNotifier(ValidatorClient validator, IOptions<Presenc
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(TimeSpan.FromSeconds(5));
             await validator.UnregisterAsync(_options.ValidatorUrl, _options.IdentityKey, timeout.Token);
-            logger.LogInformation("unregistration was successful!");
+            logger.Unregistered();
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
         {
-            logger.LogError("failed to unregister with validator... - {Error}", ex.Message);
+            logger.UnregistrationFailed(ex.Message);
         }
     }
 

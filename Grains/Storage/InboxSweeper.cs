@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace NymGateway.Grains.Storage;
 
 /// <summary>Deletes messages older than the configured age, on an interval, so abandoned inboxes do not grow forever.</summary>
-public sealed class InboxSweeper(IGatewayStore store, IOptions<GatewayStoreOptions> options, ILogger<InboxSweeper> logger)
+public sealed partial class InboxSweeper(IGatewayStore store, IOptions<GatewayStoreOptions> options, ILogger<InboxSweeper> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -18,14 +18,20 @@ public sealed class InboxSweeper(IGatewayStore store, IOptions<GatewayStoreOptio
                 int deleted = await store.DeleteOlderThanAsync(DateTimeOffset.UtcNow - options.Value.MaxMessageAge);
                 if (deleted > 0)
                 {
-                    logger.LogInformation("Deleted {Count} messages older than {Age}", deleted, options.Value.MaxMessageAge);
+                    LogSwept(logger, deleted, options.Value.MaxMessageAge);
                 }
             }
             catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException)
             {
-                logger.LogWarning(ex, "Sweeping old messages failed; will try again in {Interval}", options.Value.SweepInterval);
+                LogSweepFailed(logger, ex, options.Value.SweepInterval);
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
+
+    [LoggerMessage(EventId = 610, Level = LogLevel.Information, Message = "Deleted {Count} messages older than {Age}")]
+    private static partial void LogSwept(ILogger logger, int count, TimeSpan age);
+
+    [LoggerMessage(EventId = 611, Level = LogLevel.Warning, Message = "Sweeping old messages failed; will try again in {Interval}")]
+    private static partial void LogSweepFailed(ILogger logger, Exception error, TimeSpan interval);
 }
