@@ -109,6 +109,7 @@ public static class GatewayHostFactory
         logging.AddFilter("Polly", LogLevel.Warning);
         // Its start and service failures come with whole stack traces; GatewayRunner prints them as one line each.
         logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
+        StartupWatchdogFilter.AddTo(logging, services);
         services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
         // Under systemd (the Type=notify units in deploy/systemd): the notifier and journal log levels; otherwise nothing.
         services.AddSystemd();
