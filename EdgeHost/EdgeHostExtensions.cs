@@ -10,11 +10,10 @@ using NymGateway.EdgeHost.Mix;
 using NymGateway.EdgeHost.Presence;
 using NymGateway.EdgeHost.Shutdown;
 using NymGateway.EdgeHost.Telemetry;
-using OpenTelemetry.Metrics;
 
 namespace NymGateway.EdgeHost;
 
-/// <summary>Wires an edge host: its services, its Kestrel listeners and its endpoints.</summary>
+/// <summary>Wires an edge host: its services, its Kestrel listeners and its endpoints (the admin port: <see cref="AdminEndpoint"/>).</summary>
 public static class EdgeHostExtensions
 {
     public static IServiceCollection AddGatewayEdge(
@@ -36,9 +35,6 @@ public static class EdgeHostExtensions
         services.AddHostedService(sp => sp.GetRequiredService<ConnectionDrain>());
         services.AddHostedService<PresenceNotifier>();
         services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster");
-        services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(GatewayMetrics.MeterName)
-            .AddPrometheusExporter());
         return services;
     }
 
@@ -49,7 +45,7 @@ public static class EdgeHostExtensions
         kestrel.Listen(edge.ClientsListen, listen => listen.Protocols = HttpProtocols.Http1);
         if (admin is not null)
         {
-            kestrel.Listen(admin, listen => listen.Protocols = HttpProtocols.Http1);
+            kestrel.ListenForAdmin(admin);
         }
         kestrel.AddServerHeader = false;
     }
@@ -60,9 +56,7 @@ public static class EdgeHostExtensions
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
         if (admin is not null)
         {
-            var host = $"*:{admin.Port}";
-            app.MapHealthChecks("/health").RequireHost(host);
-            app.MapPrometheusScrapingEndpoint("/metrics").RequireHost(host);
+            app.MapAdminEndpoint(admin);
         }
         var endpoint = app.Services.GetRequiredService<ClientWebSocketEndpoint>();
         app.MapWhen(context => context.Connection.LocalPort == edge.ClientsListen.Port, clients => clients.Run(endpoint.HandleAsync));

@@ -14,7 +14,8 @@ public interface IInboxGrain : IGrainWithStringKey
     /// the same <paramref name="deliveryId"/> (the caller timed out after the commit) stores
     /// nothing again and returns the first call's result.
     /// </summary>
-    Task<DeliveryResult> Deliver(Guid deliveryId, Immutable<byte[][]> messages);
+    /// <param name="receivedAt">When the edge received the packets (unix milliseconds): the age limit and the push latency count from there.</param>
+    Task<DeliveryResult> Deliver(Guid deliveryId, Immutable<byte[][]> messages, long receivedAt);
 
     /// <summary>Stored messages with an id above <paramref name="afterId"/>, oldest first.</summary>
     Task<InboxMessage[]> Read(long afterId, int maxMessages);

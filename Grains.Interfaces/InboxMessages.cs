@@ -1,8 +1,8 @@
 namespace NymGateway.Grains;
 
-/// <summary>One stored message: its store id (arrival order) and its bytes.</summary>
+/// <summary>One stored message: its store id (arrival order), its bytes, and when an edge received its packet (unix milliseconds).</summary>
 [GenerateSerializer, Immutable]
-public sealed record InboxMessage([property: Id(0)] long Id, [property: Id(1)] byte[] Content);
+public sealed record InboxMessage([property: Id(0)] long Id, [property: Id(1)] byte[] Content, [property: Id(2)] long ReceivedAt);
 
 /// <summary>
 /// What the inbox stream tells the edge that holds a client's socket: new messages, already

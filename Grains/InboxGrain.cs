@@ -12,7 +12,7 @@ namespace NymGateway.Grains;
 /// before the call returns, then announced on the client's stream while the client is online
 /// (an offline client's edge drains the store when it connects, so nobody listens before).
 /// </summary>
-public sealed class InboxGrain(IGatewayStore store, IOptions<GatewayStoreOptions> options, ILogger<InboxGrain> logger)
+public sealed partial class InboxGrain(IGatewayStore store, IOptions<GatewayStoreOptions> options, ILogger<InboxGrain> logger)
     : Grain, IInboxGrain
 {
     private IAsyncStream<InboxEvent> _stream = null!;
@@ -28,24 +28,24 @@ public sealed class InboxGrain(IGatewayStore store, IOptions<GatewayStoreOptions
         return Task.CompletedTask;
     }
 
-    public async Task<DeliveryResult> Deliver(Guid deliveryId, Immutable<byte[][]> batch)
+    public async Task<DeliveryResult> Deliver(Guid deliveryId, Immutable<byte[][]> batch, long receivedAt)
     {
         if (_recent.TryGet(deliveryId, out var earlier))
         {
             return earlier;
         }
-        var result = await Store(batch.Value);
+        var result = await Store(batch.Value, receivedAt);
         _recent.Add(deliveryId, result);
         return result;
     }
 
-    private async Task<DeliveryResult> Store(byte[][] messages)
+    private async Task<DeliveryResult> Store(byte[][] messages, long receivedAt)
     {
         var address = this.GetPrimaryKeyString();
         _registered ??= await store.GetClientAsync(address) is not null;
         if (_registered != true)
         {
-            logger.LogDebug("Dropping {Count} messages for unregistered client {Client}", messages.Length, address);
+            LogUnregistered(logger, messages.Length, new ClientAddressPrefix(address));
             return new DeliveryResult(0, messages.Length);
         }
 
@@ -54,19 +54,18 @@ public sealed class InboxGrain(IGatewayStore store, IOptions<GatewayStoreOptions
         var accepted = messages.Length <= room ? messages : messages[..room];
         if (accepted.Length < messages.Length)
         {
-            logger.LogWarning("Inbox of {Client} is full ({Limit} messages); dropping {Count}",
-                address, options.Value.MaxMessagesPerInbox, messages.Length - accepted.Length);
+            LogFull(logger, new ClientAddressPrefix(address), options.Value.MaxMessagesPerInbox, messages.Length - accepted.Length);
         }
         if (accepted.Length == 0)
         {
             return new DeliveryResult(0, messages.Length);
         }
 
-        var ids = await store.AppendAsync(address, accepted);
+        var ids = await store.AppendAsync(address, accepted, receivedAt);
         _stored += ids.Length;
         if (_online)
         {
-            await Announce(ids, accepted);
+            await Announce(ids, accepted, receivedAt);
         }
         return new DeliveryResult(ids.Length, messages.Length - ids.Length);
     }
@@ -97,12 +96,12 @@ public sealed class InboxGrain(IGatewayStore store, IOptions<GatewayStoreOptions
         return Task.CompletedTask;
     }
 
-    private async Task Announce(long[] ids, byte[][] messages)
+    private async Task Announce(long[] ids, byte[][] messages, long receivedAt)
     {
         var stored = new InboxMessage[ids.Length];
         for (int i = 0; i < ids.Length; i++)
         {
-            stored[i] = new InboxMessage(ids[i], messages[i]);
+            stored[i] = new InboxMessage(ids[i], messages[i], receivedAt);
         }
         try
         {
@@ -111,7 +110,16 @@ public sealed class InboxGrain(IGatewayStore store, IOptions<GatewayStoreOptions
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // The messages are committed; the edge finds them on its next drain.
-            logger.LogWarning(ex, "Could not announce {Count} stored messages for {Client}", ids.Length, this.GetPrimaryKeyString());
+            LogAnnounceFailed(logger, ex, ids.Length, new ClientAddressPrefix(this.GetPrimaryKeyString()));
         }
     }
+
+    [LoggerMessage(EventId = 500, Level = LogLevel.Debug, Message = "Dropping {Count} messages for unregistered client {Client}")]
+    private static partial void LogUnregistered(ILogger logger, int count, ClientAddressPrefix client);
+
+    [LoggerMessage(EventId = 501, Level = LogLevel.Warning, Message = "Inbox of {Client} is full ({Limit} messages); dropping {Count}")]
+    private static partial void LogFull(ILogger logger, ClientAddressPrefix client, int limit, int count);
+
+    [LoggerMessage(EventId = 502, Level = LogLevel.Warning, Message = "Could not announce {Count} stored messages for {Client}")]
+    private static partial void LogAnnounceFailed(ILogger logger, Exception error, int count, ClientAddressPrefix client);
 }

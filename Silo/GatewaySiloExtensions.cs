@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using NymGateway.Grains;
 using NymGateway.Grains.Storage;
 using NymGateway.Grains.Streaming;
+using NymGateway.Grains.Telemetry;
 using System.Net;
 using Orleans.Configuration;
 
@@ -16,6 +17,8 @@ public static class GatewaySiloExtensions
         silo.Services.AddSingleton<AdoNetGatewayStore>();
         silo.Services.AddSingleton<IGatewayStore>(sp => sp.GetRequiredService<AdoNetGatewayStore>());
         silo.Services.AddHostedService<InboxSweeper>();
+        silo.Services.AddSingleton<SiloMetrics>();
+        silo.Services.AddHostedService<StoreTotalsMonitor>();
 
         silo.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(streams));
         silo.AddPersistentStreams(InboxStreams.Provider, NotificationQueueAdapterFactory.Create, stream =>

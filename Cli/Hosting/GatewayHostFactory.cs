@@ -7,8 +7,10 @@ using NymGateway.Cli.Config;
 using NymGateway.EdgeHost;
 using NymGateway.EdgeHost.Forwarding;
 using NymGateway.EdgeHost.Presence;
+using NymGateway.EdgeHost.Telemetry;
 using NymGateway.Grains.Storage;
 using NymGateway.Grains.Streaming;
+using NymGateway.Grains.Telemetry;
 using NymGateway.Silo;
 
 namespace NymGateway.Cli.Hosting;
@@ -24,18 +26,31 @@ public static class GatewayHostFactory
         builder.UseOrleans(silo => silo
             .UseSingleProcess(config.SiloPort, config.GatewayPort)
             .AddGatewayGrains(store, StreamOptions(config)));
-        return BuildEdge(builder, config, identity);
+        return BuildEdge(builder, config, identity, [GatewayMetrics.MeterName, SiloMetrics.MeterName]);
     }
 
-    /// <summary>`silo`: one silo of the cluster, on PostgreSQL; no listeners of the gateway's own.</summary>
+    /// <summary>`silo`: one silo of the cluster, on PostgreSQL; no listeners of the gateway's own, only the admin port if configured.</summary>
     public static IHost BuildClusterSilo(GatewayConfig config, IPAddress advertisedAddress)
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [] });
-        ConfigureHost(builder.Logging, builder.Services);
-        builder.UseOrleans(silo => silo
+        void AddSilo(IHostApplicationBuilder builder) => builder.UseOrleans(silo => silo
             .UseCluster(config.ResolvedPostgresConnectionString, config.ClusterId, advertisedAddress, config.SiloPort, config.GatewayPort)
             .AddGatewayGrains(StoreOptions(config), StreamOptions(config)));
-        return builder.Build();
+
+        if (AdminAddress(config) is not { } admin)
+        {
+            var host = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [] });
+            ConfigureHost(host.Logging, host.Services);
+            AddSilo(host);
+            return host.Build();
+        }
+        // A web host only for the admin port.
+        var web = CreateBuilder();
+        AddSilo(web);
+        web.Services.AddAdminEndpoint(SiloMetrics.MeterName);
+        web.WebHost.ConfigureKestrel(kestrel => kestrel.ListenForAdmin(admin));
+        var app = web.Build();
+        app.MapAdminEndpoint(admin);
+        return app;
     }
 
     /// <summary>`edge`: listeners, Sphinx, forwarder and presence, as an Orleans client of the cluster; no storage.</summary>
@@ -47,7 +62,7 @@ public static class GatewayHostFactory
         builder.UseOrleansClient(client => client.UseGatewayCluster(config.ResolvedPostgresConnectionString, config.ClusterId, signal));
         // After the cluster client (hosted services start in order), before presence and the listeners.
         builder.Services.AddHostedService(sp => ActivatorUtilities.CreateInstance<ClusterIdentityCheck>(sp, config.ClusterId));
-        return BuildEdge(builder, config, identity, unregisterOnShutdown: false);
+        return BuildEdge(builder, config, identity, [GatewayMetrics.MeterName], unregisterOnShutdown: false);
     }
 
     /// <summary>What an edge listens on, each with the setting that chooses it (for <see cref="PortPreflight"/>).</summary>
@@ -55,8 +70,12 @@ public static class GatewayHostFactory
     [
         (config.MixListeningAddress, "mix port: --mix-host/--mix-port, [mixnet_endpoint] listening_address"),
         (config.ClientsListeningAddress, "clients port: --clients-host/--clients-port, [clients_endpoint] listening_address"),
-        .. string.IsNullOrEmpty(config.AdminListeningAddress) ? [] : new[] { (IPEndPoint.Parse(config.AdminListeningAddress), "admin port: [admin] listening_address") },
+        .. AdminListener(config),
     ];
+
+    /// <summary>The admin port, when configured (edges and cluster silos each have one).</summary>
+    public static (IPEndPoint, string)[] AdminListener(GatewayConfig config) =>
+        AdminAddress(config) is { } admin ? [(admin, "admin port: [admin] listening_address")] : [];
 
     /// <summary>What a silo listens on: <paramref name="address"/> is loopback in one process, any address in a cluster.</summary>
     public static (IPEndPoint, string)[] SiloListeners(GatewayConfig config, IPAddress address) =>
@@ -81,6 +100,9 @@ public static class GatewayHostFactory
             SweepInterval = config.SweepInterval,
         };
     }
+
+    private static IPEndPoint? AdminAddress(GatewayConfig config) =>
+        string.IsNullOrEmpty(config.AdminListeningAddress) ? null : IPEndPoint.Parse(config.AdminListeningAddress);
 
     public static NotificationStreamOptions StreamOptions(GatewayConfig config) =>
         new() { PollPeriod = config.StreamPollPeriod, QueueCount = config.StreamQueueCount };
@@ -117,7 +139,8 @@ public static class GatewayHostFactory
         services.AddSingleton<IHostLifetime, SignalLifetime>();
     }
 
-    private static WebApplication BuildEdge(WebApplicationBuilder builder, GatewayConfig config, GatewayIdentity identity, bool unregisterOnShutdown = true)
+    /// <param name="meters">What the admin port's /metrics exports: the meters of everything this host runs.</param>
+    private static WebApplication BuildEdge(WebApplicationBuilder builder, GatewayConfig config, GatewayIdentity identity, string[] meters, bool unregisterOnShutdown = true)
     {
         var edge = new EdgeOptions
         {
@@ -151,11 +174,15 @@ public static class GatewayHostFactory
             // One edge stopping must not delist a gateway whose other edges still serve.
             UnregisterOnShutdown = unregisterOnShutdown,
         };
-        IPEndPoint? admin = string.IsNullOrEmpty(config.AdminListeningAddress) ? null : IPEndPoint.Parse(config.AdminListeningAddress);
+        var admin = AdminAddress(config);
 
         // The drain, then the silo's or cluster client's own graceful stop.
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = edge.DrainTimeout + TimeSpan.FromSeconds(20));
         builder.Services.AddGatewayEdge(identity, edge, forwarder, presence);
+        if (admin is not null)
+        {
+            builder.Services.AddAdminEndpoint(meters);
+        }
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenForGateway(edge, admin));
         var app = builder.Build();
         app.MapGatewayEdge(edge, admin);

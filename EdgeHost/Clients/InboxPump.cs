@@ -249,6 +249,8 @@ public sealed class InboxPump(
             {
                 BinaryMessages.SealPushedMessage(keys, message.Content, buffer.AsSpan(0, length));
                 await socket.SendAsync(buffer.AsMemory(0, length), WebSocketMessageType.Binary, cancellationToken);
+                double seconds = (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - message.ReceivedAt) / 1000.0;
+                metrics.PushDuration.Record(seconds, fromEvent ? GatewayMetrics.FromStream : GatewayMetrics.FromStore);
             }
             finally
             {

@@ -15,7 +15,7 @@ namespace NymGateway.EdgeHost.Forwarding;
 /// Sends mix packets (clients' ForwardSphinx requests and SURB-ACKs) to their next hop over
 /// one pooled TCP connection per hop, framed as 0.9.2 frames them. Each hop has a bounded
 /// queue; when it is full the packet is dropped and logged, as in 0.9.2. Failed connections
-/// are retried with exponential backoff.
+/// are retried with exponential backoff; packets taken for a connection that then failed are lost.
 /// </summary>
 public sealed class MixPacketForwarder : IAsyncDisposable
 {
@@ -32,6 +32,7 @@ public sealed class MixPacketForwarder : IAsyncDisposable
         _metrics = metrics;
         _logger = logger;
         _dropLog = new LogThrottle(logger, "Packets dropped by the forwarder", time);
+        metrics.ObserveForwarderQueues(() => _hops.Values.Sum(hop => (long)hop.Queue.Reader.Count));
     }
 
     /// <summary>Queues the packet for its next hop; false when that hop's queue was full.</summary>
@@ -42,7 +43,7 @@ public sealed class MixPacketForwarder : IAsyncDisposable
         {
             return true;
         }
-        _metrics.ForwardDropped.Add(1);
+        _metrics.ForwardDropped.Add(1, GatewayMetrics.QueueFull);
         if (_dropLog.TryEnter())
         {
             _logger.PacketDropped(packet.NextHop);
@@ -162,12 +163,22 @@ public sealed class MixPacketForwarder : IAsyncDisposable
                     SphinxFrameCodec.Encode(packet.Size, packet.Mode, packet.SphinxPacket.Span, writer);
                     count++;
                 }
-                var flushed = await writer.FlushAsync(stopping);
-                _owner._metrics.PacketsForwarded.Add(count);
+                FlushResult flushed;
+                try
+                {
+                    flushed = await writer.FlushAsync(stopping);
+                }
+                catch (Exception ex) when (ex is SocketException or IOException)
+                {
+                    _owner._metrics.ForwardDropped.Add(count, GatewayMetrics.HopUnreachable);
+                    throw;
+                }
                 if (flushed.IsCompleted)
                 {
+                    _owner._metrics.ForwardDropped.Add(count, GatewayMetrics.HopUnreachable);
                     throw new IOException("the mix node closed the connection");
                 }
+                _owner._metrics.PacketsForwarded.Add(count);
             }
         }
     }

@@ -35,6 +35,7 @@ public sealed class PacketIngest(
     public async Task IngestAsync(IReadOnlyList<ReceivedPacket> packets)
     {
         metrics.PacketsReceived.Add(packets.Count);
+        long receivedAt = time.GetUtcNow().ToUnixTimeMilliseconds();
         var processed = await UnwrapAsync(packets);
 
         var byClient = new Dictionary<string, (List<byte[]> Messages, List<MixPacket> Acks)>();
@@ -56,7 +57,7 @@ public sealed class PacketIngest(
             }
         }
 
-        await Task.WhenAll(byClient.Select(pair => DeliverAsync(pair.Key, pair.Value.Messages, pair.Value.Acks)));
+        await Task.WhenAll(byClient.Select(pair => DeliverAsync(pair.Key, pair.Value.Messages, pair.Value.Acks, receivedAt)));
     }
 
     /// <summary>
@@ -114,7 +115,7 @@ public sealed class PacketIngest(
         }
     }
 
-    private async Task DeliverAsync(string client, List<byte[]> messages, List<MixPacket> acks)
+    private async Task DeliverAsync(string client, List<byte[]> messages, List<MixPacket> acks, long receivedAt)
     {
         var inbox = grains.GetGrain<IInboxGrain>(client);
         var backoff = TimeSpan.FromMilliseconds(50);
@@ -123,7 +124,7 @@ public sealed class PacketIngest(
         {
             try
             {
-                var result = await inbox.Deliver(deliveryId, new Immutable<byte[][]>([.. messages]));
+                var result = await inbox.Deliver(deliveryId, new Immutable<byte[][]>([.. messages]), receivedAt);
                 metrics.MessagesStored.Add(result.Stored);
                 if (result.Refused > 0)
                 {

@@ -2,30 +2,45 @@ using System.Diagnostics.Metrics;
 
 namespace NymGateway.EdgeHost.Telemetry;
 
-/// <summary>The edge's counters, exported through OpenTelemetry (meter "NymGateway.Edge").</summary>
+/// <summary>The edge's instruments, exported through OpenTelemetry (meter "NymGateway.Edge"); README.md lists them.</summary>
 public sealed class GatewayMetrics : IDisposable
 {
     public const string MeterName = "NymGateway.Edge";
+
+    /// <summary>Tags made once, so recording a drop or a push allocates nothing.</summary>
+    public static readonly KeyValuePair<string, object?> QueueFull = new("reason", "queue_full");
+    public static readonly KeyValuePair<string, object?> HopUnreachable = new("reason", "hop_unreachable");
+    public static readonly KeyValuePair<string, object?> FromStream = new("source", "stream");
+    public static readonly KeyValuePair<string, object?> FromStore = new("source", "store");
+
     private readonly Meter _meter = new(MeterName);
 
     public GatewayMetrics()
     {
-        PacketsReceived = _meter.CreateCounter<long>("nym.gateway.mix.packets_received", description: "Sphinx packets received from mix nodes");
-        PacketsDropped = _meter.CreateCounter<long>("nym.gateway.mix.packets_dropped", description: "Packets dropped, by reason");
-        MessagesStored = _meter.CreateCounter<long>("nym.gateway.inbox.messages_stored", description: "Messages committed to inboxes");
-        MessagesPushed = _meter.CreateCounter<long>("nym.gateway.clients.messages_pushed", description: "Messages pushed to client websockets");
-        PacketsForwarded = _meter.CreateCounter<long>("nym.gateway.forwarder.packets_sent", description: "Packets written to mix nodes");
-        ForwardDropped = _meter.CreateCounter<long>("nym.gateway.forwarder.packets_dropped", description: "Packets dropped by the forwarder (queue full)");
-        ClientsConnected = _meter.CreateUpDownCounter<long>("nym.gateway.clients.connected", description: "Authenticated client websockets");
+        PacketsReceived = _meter.CreateCounter<long>("nym.gateway.mix.packets_received", "{packet}", "Sphinx packets received from mix nodes");
+        PacketsDropped = _meter.CreateCounter<long>("nym.gateway.mix.packets_dropped", "{packet}", "Packets from mix nodes dropped, by reason");
+        MessagesStored = _meter.CreateCounter<long>("nym.gateway.inbox.messages_stored", "{message}", "Messages committed to inboxes");
+        MessagesPushed = _meter.CreateCounter<long>("nym.gateway.clients.messages_pushed", "{message}", "Messages pushed to client websockets");
+        PushDuration = _meter.CreateHistogram("nym.gateway.clients.push.duration", "s",
+            "From a packet's arrival at an edge to the completed websocket send of its message, by source (stream: live; store: read back)",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 60, 600] });
+        ClientsConnected = _meter.CreateUpDownCounter<long>("nym.gateway.clients.connected", "{client}", "Authenticated client websockets");
+        PacketsForwarded = _meter.CreateCounter<long>("nym.gateway.forwarder.packets_sent", "{packet}", "Packets written to mix nodes");
+        ForwardDropped = _meter.CreateCounter<long>("nym.gateway.forwarder.packets_dropped", "{packet}", "Packets the forwarder dropped, by reason (queue_full, hop_unreachable)");
     }
 
     public Counter<long> PacketsReceived { get; }
     public Counter<long> PacketsDropped { get; }
     public Counter<long> MessagesStored { get; }
     public Counter<long> MessagesPushed { get; }
+    public Histogram<double> PushDuration { get; }
+    public UpDownCounter<long> ClientsConnected { get; }
     public Counter<long> PacketsForwarded { get; }
     public Counter<long> ForwardDropped { get; }
-    public UpDownCounter<long> ClientsConnected { get; }
+
+    /// <summary>The packets waiting in the forwarder's per-hop queues, read at each collection.</summary>
+    public void ObserveForwarderQueues(Func<long> depth) =>
+        _meter.CreateObservableGauge("nym.gateway.forwarder.queue_depth", depth, "{packet}", "Packets queued for mix nodes, over all hops");
 
     public void Dispose() => _meter.Dispose();
 }

@@ -1,9 +1,11 @@
 using System.Data.Common;
+using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using NymGateway.Grains.Telemetry;
 
 namespace NymGateway.Grains.Storage;
 
@@ -14,19 +16,21 @@ namespace NymGateway.Grains.Storage;
 /// delivered messages (never urgent) have a writer and connection of their own, so a new message
 /// never waits behind them; SQLite has a single writer anyway.
 /// </summary>
-public sealed class AdoNetGatewayStore : IGatewayStore, IAsyncDisposable
+public sealed partial class AdoNetGatewayStore : IGatewayStore, IAsyncDisposable
 {
     private readonly DbDataSource _dataSource;
     private readonly GatewayStoreOptions _options;
+    private readonly SiloMetrics _metrics;
     private readonly ILogger<AdoNetGatewayStore> _logger;
     private readonly Channel<PendingWrite> _appends = NewQueue();
     private readonly Channel<PendingWrite> _deletes;
     private readonly Task[] _writers;
     private int _disposed;
 
-    public AdoNetGatewayStore(IOptions<GatewayStoreOptions> options, ILogger<AdoNetGatewayStore> logger)
+    public AdoNetGatewayStore(IOptions<GatewayStoreOptions> options, SiloMetrics metrics, ILogger<AdoNetGatewayStore> logger)
     {
         _options = options.Value;
+        _metrics = metrics;
         _logger = logger;
         _dataSource = _options.Provider == StoreProvider.Sqlite
             ? SqliteFactory.Instance.CreateDataSource(SqliteConnectionString(_options.ConnectionString))
@@ -52,13 +56,13 @@ public sealed class AdoNetGatewayStore : IGatewayStore, IAsyncDisposable
         await SchemaScripts.ApplyAsync(_dataSource, _options.Provider, cancellationToken);
     }
 
-    public Task<long[]> AppendAsync(string address, IReadOnlyList<byte[]> messages)
+    public Task<long[]> AppendAsync(string address, IReadOnlyList<byte[]> messages, long receivedAt)
     {
         if (messages.Count == 0)
         {
             return Task.FromResult(Array.Empty<long>());
         }
-        var write = new AppendWrite(address, messages);
+        var write = new AppendWrite(address, messages, receivedAt);
         return Enqueue(_appends, write, write.Completion);
     }
 
@@ -79,7 +83,7 @@ public sealed class AdoNetGatewayStore : IGatewayStore, IAsyncDisposable
     {
         await using var connection = await OpenAsync(CancellationToken.None);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT id, content FROM gateway_messages WHERE address = @address AND id > @after ORDER BY id LIMIT @limit";
+        command.CommandText = "SELECT id, content, received_at FROM gateway_messages WHERE address = @address AND id > @after ORDER BY id LIMIT @limit";
         Add(command, "address", address);
         Add(command, "after", afterId);
         Add(command, "limit", maxMessages);
@@ -87,7 +91,7 @@ public sealed class AdoNetGatewayStore : IGatewayStore, IAsyncDisposable
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {
-            messages.Add(new InboxMessage(reader.GetInt64(0), (byte[])reader.GetValue(1)));
+            messages.Add(new InboxMessage(reader.GetInt64(0), (byte[])reader.GetValue(1), reader.GetInt64(2)));
         }
         return [.. messages];
     }
@@ -102,6 +106,17 @@ public sealed class AdoNetGatewayStore : IGatewayStore, IAsyncDisposable
         Add(command, "address", address);
         return Convert.ToInt32(await command.ExecuteScalarAsync());
     }
+
+    /// <summary>Every stored message and every registered client, for the silo's gauges.</summary>
+    public Task<(long Messages, long Clients)> CountTotalsAsync(CancellationToken cancellationToken) => Guard(async () =>
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT (SELECT COUNT(*) FROM gateway_messages), (SELECT COUNT(*) FROM gateway_clients)";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return (reader.GetInt64(0), reader.GetInt64(1));
+    });
 
     public async Task<int> DeleteOlderThanAsync(DateTimeOffset cutoff)
     {
@@ -169,17 +184,18 @@ public sealed class AdoNetGatewayStore : IGatewayStore, IAsyncDisposable
         await _dataSource.DisposeAsync();
     }
 
-    private static Task<T> Enqueue<T>(Channel<PendingWrite> queue, PendingWrite write, Task<T> completion)
+    private Task<T> Enqueue<T>(Channel<PendingWrite> queue, PendingWrite write, Task<T> completion)
     {
         if (!queue.Writer.TryWrite(write))
         {
             throw new ObjectDisposedException(nameof(AdoNetGatewayStore));
         }
-        return Guard(() => completion);
+        // The writer counted a failed commit once; its callers do not count it again.
+        return Guard(() => completion, countFailure: false);
     }
 
     /// <summary>Turns the driver's exceptions (which Orleans cannot carry to an edge) into <see cref="StoreUnavailableException"/>.</summary>
-    private static async Task<T> Guard<T>(Func<Task<T>> operation)
+    private async Task<T> Guard<T>(Func<Task<T>> operation, bool countFailure = true)
     {
         try
         {
@@ -187,6 +203,10 @@ public sealed class AdoNetGatewayStore : IGatewayStore, IAsyncDisposable
         }
         catch (Exception ex) when (ex is DbException or IOException or TimeoutException or System.Net.Sockets.SocketException)
         {
+            if (countFailure)
+            {
+                _metrics.StoreErrors.Add(1, SiloMetrics.Read);
+            }
             throw new StoreUnavailableException($"the database did not answer: {ex.Message}");
         }
     }
@@ -205,7 +225,10 @@ public sealed class AdoNetGatewayStore : IGatewayStore, IAsyncDisposable
             try
             {
                 connection ??= await OpenAsync(CancellationToken.None).ConfigureAwait(false);
+                long started = Stopwatch.GetTimestamp();
                 var results = Commit(connection, batch);
+                _metrics.CommitDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
+                _metrics.CommitWrites.Record(batch.Count);
                 for (int i = 0; i < batch.Count; i++)
                 {
                     batch[i].Complete(results[i]);
@@ -214,7 +237,8 @@ public sealed class AdoNetGatewayStore : IGatewayStore, IAsyncDisposable
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
                 // Whatever went wrong, the writer lives on: a dead writer would hang every delivery.
-                _logger.LogError(ex, "Committing {Count} queued writes failed; their callers will retry", batch.Count);
+                _metrics.StoreErrors.Add(1, SiloMetrics.Commit);
+                LogCommitFailed(_logger, ex, batch.Count);
                 foreach (var write in batch)
                 {
                     write.Fail(ex);
@@ -247,6 +271,7 @@ public sealed class AdoNetGatewayStore : IGatewayStore, IAsyncDisposable
         var results = new long[]?[batch.Count];
         var addresses = new List<string>();
         var contents = new List<byte[]>();
+        var receivedAt = new List<long>();
         var deletes = new List<long>();
         foreach (var write in batch)
         {
@@ -257,6 +282,7 @@ public sealed class AdoNetGatewayStore : IGatewayStore, IAsyncDisposable
                     {
                         addresses.Add(append.Address);
                         contents.Add(message);
+                        receivedAt.Add(append.ReceivedAt);
                     }
                     break;
                 case DeleteWrite remove:
@@ -269,10 +295,10 @@ public sealed class AdoNetGatewayStore : IGatewayStore, IAsyncDisposable
         if (addresses.Count > 0)
         {
             var insert = new NpgsqlBatchCommand(
-                "INSERT INTO gateway_messages (address, content, received_at) SELECT a, c, $3 FROM unnest($1::text[], $2::bytea[]) AS t(a, c) RETURNING id");
+                "INSERT INTO gateway_messages (address, content, received_at) SELECT a, c, r FROM unnest($1::text[], $2::bytea[], $3::bigint[]) AS t(a, c, r) RETURNING id");
             insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. addresses] });
             insert.Parameters.Add(new NpgsqlParameter<byte[][]> { TypedValue = [.. contents] });
-            insert.Parameters.Add(new NpgsqlParameter<long> { TypedValue = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() });
+            insert.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. receivedAt] });
             commands.BatchCommands.Add(insert);
         }
         if (deletes.Count > 0)
@@ -317,10 +343,10 @@ public sealed class AdoNetGatewayStore : IGatewayStore, IAsyncDisposable
         using var transaction = connection.BeginTransaction();
         using var insert = connection.CreateCommand();
         insert.Transaction = transaction;
-        insert.CommandText = "INSERT INTO gateway_messages (address, content, received_at) VALUES (@address, @content, @now) RETURNING id";
+        insert.CommandText = "INSERT INTO gateway_messages (address, content, received_at) VALUES (@address, @content, @received) RETURNING id";
         var address = Add(insert, "address", "");
         var content = Add(insert, "content", Array.Empty<byte>());
-        Add(insert, "now", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        var received = Add(insert, "received", 0L);
 
         using var delete = connection.CreateCommand();
         delete.Transaction = transaction;
@@ -336,6 +362,7 @@ public sealed class AdoNetGatewayStore : IGatewayStore, IAsyncDisposable
                 case AppendWrite append:
                     var ids = new long[append.Messages.Count];
                     address.Value = append.Address;
+                    received.Value = append.ReceivedAt;
                     for (int m = 0; m < ids.Length; m++)
                     {
                         content.Value = append.Messages[m];
@@ -404,11 +431,12 @@ public sealed class AdoNetGatewayStore : IGatewayStore, IAsyncDisposable
         public abstract void Fail(Exception error);
     }
 
-    private sealed class AppendWrite(string address, IReadOnlyList<byte[]> messages) : PendingWrite
+    private sealed class AppendWrite(string address, IReadOnlyList<byte[]> messages, long receivedAt) : PendingWrite
     {
         private readonly TaskCompletionSource<long[]> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public string Address { get; } = address;
         public IReadOnlyList<byte[]> Messages { get; } = messages;
+        public long ReceivedAt { get; } = receivedAt;
         public Task<long[]> Completion => _completion.Task;
         public override void Complete(long[]? result) => _completion.TrySetResult(result!);
         public override void Fail(Exception error) => _completion.TrySetException(error);
@@ -422,4 +450,7 @@ public sealed class AdoNetGatewayStore : IGatewayStore, IAsyncDisposable
         public override void Complete(long[]? result) => _completion.TrySetResult(true);
         public override void Fail(Exception error) => _completion.TrySetException(error);
     }
+
+    [LoggerMessage(EventId = 600, Level = LogLevel.Error, Message = "Committing {Count} queued writes failed; their callers will retry")]
+    private static partial void LogCommitFailed(ILogger logger, Exception error, int count);
 }

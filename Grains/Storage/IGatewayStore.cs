@@ -6,7 +6,8 @@ namespace NymGateway.Grains.Storage;
 /// </summary>
 public interface IGatewayStore
 {
-    Task<long[]> AppendAsync(string address, IReadOnlyList<byte[]> messages);
+    /// <param name="receivedAt">When the edge received the messages, unix milliseconds.</param>
+    Task<long[]> AppendAsync(string address, IReadOnlyList<byte[]> messages, long receivedAt);
 
     Task<InboxMessage[]> ReadAsync(string address, long afterId, int maxMessages);
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using NymGateway.Grains;
 using NymGateway.Grains.Storage;
 using NymGateway.Grains.Streaming;
+using NymGateway.Grains.Telemetry;
 using NymGateway.Silo;
 using Orleans.Concurrency;
 using Orleans.Hosting;
@@ -28,7 +29,8 @@ public sealed class InboxClusterTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await PostgresServer.EnsureReachableAsync();
-        await using (var store = new AdoNetGatewayStore(Options.Create(StoreOptions()), NullLogger<AdoNetGatewayStore>.Instance))
+        using var metrics = new SiloMetrics();
+        await using (var store = new AdoNetGatewayStore(Options.Create(StoreOptions()), metrics, NullLogger<AdoNetGatewayStore>.Instance))
         {
             await store.InitializeAsync(CancellationToken.None);
         }
@@ -53,13 +55,16 @@ public sealed class InboxClusterTests : IAsyncLifetime
 
     private static byte[][] Messages(int count) => Enumerable.Range(0, count).Select(i => BitConverter.GetBytes(i)).ToArray();
 
+    /// <summary>When the edge received a delivery: now, so the age sweeper leaves it alone.</summary>
+    private static long Now => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
     [Fact]
     public async Task Stored_messages_survive_deactivation_and_the_kill_of_the_silo_that_hosted_the_inbox()
     {
         var client = NewClient();
         await _cluster.Client.GetGrain<IClientGrain>(client).Register(new byte[32]);
         var inbox = _cluster.Client.GetGrain<IInboxGrain>(client);
-        Assert.Equal(new DeliveryResult(20, 0), await inbox.Deliver(Guid.NewGuid(), new Immutable<byte[][]>(Messages(20))));
+        Assert.Equal(new DeliveryResult(20, 0), await inbox.Deliver(Guid.NewGuid(), new Immutable<byte[][]>(Messages(20)), Now));
 
         var management = _cluster.Client.GetGrain<IManagementGrain>(0);
         await management.ForceActivationCollection(TimeSpan.Zero);
@@ -72,7 +77,7 @@ public sealed class InboxClusterTests : IAsyncLifetime
         var after = await RetryAsync(() => inbox.Read(0, 100));
         Assert.Equal(Messages(20), after.Select(m => m.Content));
         var delivery = Guid.NewGuid();
-        Assert.Equal(new DeliveryResult(1, 0), await RetryAsync(() => inbox.Deliver(delivery, new Immutable<byte[][]>([[99]]))));
+        Assert.Equal(new DeliveryResult(1, 0), await RetryAsync(() => inbox.Deliver(delivery, new Immutable<byte[][]>([[99]]), Now)));
     }
 
     [Fact]
@@ -83,9 +88,9 @@ public sealed class InboxClusterTests : IAsyncLifetime
         var inbox = _cluster.Client.GetGrain<IInboxGrain>(client);
         var delivery = Guid.NewGuid();
 
-        Assert.Equal(new DeliveryResult(3, 0), await inbox.Deliver(delivery, new Immutable<byte[][]>(Messages(3))));
-        Assert.Equal(new DeliveryResult(3, 0), await inbox.Deliver(delivery, new Immutable<byte[][]>(Messages(3))));
-        Assert.Equal(new DeliveryResult(3, 0), await inbox.Deliver(Guid.NewGuid(), new Immutable<byte[][]>(Messages(3))));
+        Assert.Equal(new DeliveryResult(3, 0), await inbox.Deliver(delivery, new Immutable<byte[][]>(Messages(3)), Now));
+        Assert.Equal(new DeliveryResult(3, 0), await inbox.Deliver(delivery, new Immutable<byte[][]>(Messages(3)), Now));
+        Assert.Equal(new DeliveryResult(3, 0), await inbox.Deliver(Guid.NewGuid(), new Immutable<byte[][]>(Messages(3)), Now));
         Assert.Equal(6, (await inbox.Read(0, 100)).Length);
     }
 
@@ -130,7 +135,7 @@ public sealed class InboxClusterTests : IAsyncLifetime
         });
         await otherEdge.Services.GetRequiredService<IClusterClient>().GetGrain<IClientGrain>(client).TakeOver(Guid.NewGuid());
 
-        await _cluster.Client.GetGrain<IInboxGrain>(client).Deliver(Guid.NewGuid(), new Immutable<byte[][]>([[1, 2, 3]]));
+        await _cluster.Client.GetGrain<IInboxGrain>(client).Deliver(Guid.NewGuid(), new Immutable<byte[][]>([[1, 2, 3]]), Now);
         var arrival = await received.Task.WaitAsync(TimeSpan.FromSeconds(15));
         Assert.Equal([1, 2, 3], arrival.Messages.Single().Content);
         await subscription.UnsubscribeAsync();

@@ -1,0 +1,35 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Metrics;
+
+namespace NymGateway.EdgeHost.Telemetry;
+
+/// <summary>
+/// The optional admin port of any host (`[admin] listening_address`): /health and /metrics
+/// (Prometheus text of the host's meters). Without it no exporter runs, so the instruments cost
+/// next to nothing.
+/// </summary>
+public static class AdminEndpoint
+{
+    /// <summary>Once per host: the Prometheus exporter over <paramref name="meters"/>, and health checks (each host adds its own).</summary>
+    public static void AddAdminEndpoint(this IServiceCollection services, params string[] meters)
+    {
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(meters)
+            .AddPrometheusExporter());
+        services.AddHealthChecks();
+    }
+
+    public static void ListenForAdmin(this KestrelServerOptions kestrel, IPEndPoint admin) =>
+        kestrel.Listen(admin, listen => listen.Protocols = HttpProtocols.Http1);
+
+    /// <summary>Both endpoints answer on the admin port only.</summary>
+    public static void MapAdminEndpoint(this WebApplication app, IPEndPoint admin)
+    {
+        var host = $"*:{admin.Port}";
+        app.MapHealthChecks("/health").RequireHost(host);
+        app.MapPrometheusScrapingEndpoint("/metrics").RequireHost(host);
+    }
+}
