@@ -13,7 +13,7 @@ namespace NymGateway.Cli.Hosting;
 /// stall takes 20 s to be reported, so startup hides none; a real runtime stall during startup
 /// would go unreported, which is the price.
 /// </summary>
-internal sealed class StartupWatchdogFilter : IHostedLifecycleService
+public sealed class StartupWatchdogFilter : IHostedLifecycleService
 {
     private const string Category = "Orleans.Runtime.Watchdog";
     private volatile bool _started;

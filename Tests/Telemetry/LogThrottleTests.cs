@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using NymGateway.EdgeHost.Telemetry;
 using Xunit;
@@ -8,7 +7,7 @@ namespace NymGateway.Tests.Telemetry;
 public sealed class LogThrottleTests
 {
     private readonly FakeTimeProvider _time = new();
-    private readonly RecordingLogger _log = new();
+    private readonly RecordingLogger<LogThrottleTests> _log = new();
 
     [Fact]
     public void A_flood_gives_one_line_then_one_summary_with_the_suppressed_count_when_the_window_closes()
@@ -61,17 +60,5 @@ public sealed class LogThrottleTests
         Assert.Empty(_log.Lines);
         _time.Advance(TimeSpan.FromSeconds(0.5));
         Assert.Equal(["Warning: Bad request (1 more suppressed in the last 10s)"], _log.Lines);
-    }
-
-    private sealed class RecordingLogger : ILogger
-    {
-        public List<string> Lines { get; } = [];
-
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            Lines.Add($"{logLevel}: {formatter(state, exception)}");
     }
 }
