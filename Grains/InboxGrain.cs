@@ -19,6 +19,7 @@ public sealed partial class InboxGrain(IGatewayStore store, IOptions<GatewayStor
     private bool? _registered;
     private bool _online;
     private int? _stored;
+    private bool _fullReported;
     private readonly RecentDeliveries _recent = new(64);
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -52,9 +53,11 @@ public sealed partial class InboxGrain(IGatewayStore store, IOptions<GatewayStor
         _stored ??= await store.CountAsync(address);
         int room = Math.Max(0, options.Value.MaxMessagesPerInbox - _stored.Value);
         var accepted = messages.Length <= room ? messages : messages[..room];
-        if (accepted.Length < messages.Length)
+        // Senders can keep a full inbox full: said once until it drains, the edges count every refusal.
+        if (accepted.Length < messages.Length && !_fullReported)
         {
-            LogFull(logger, new ClientAddressPrefix(address), options.Value.MaxMessagesPerInbox, messages.Length - accepted.Length);
+            _fullReported = true;
+            LogFull(logger, new ClientAddressPrefix(address), options.Value.MaxMessagesPerInbox);
         }
         if (accepted.Length == 0)
         {
@@ -81,6 +84,7 @@ public sealed partial class InboxGrain(IGatewayStore store, IOptions<GatewayStor
         if (_stored is { } stored)
         {
             _stored = Math.Max(0, stored - ids.Length);
+            _fullReported &= _stored >= options.Value.MaxMessagesPerInbox;
         }
     }
 
@@ -117,8 +121,8 @@ public sealed partial class InboxGrain(IGatewayStore store, IOptions<GatewayStor
     [LoggerMessage(EventId = 500, Level = LogLevel.Debug, Message = "Dropping {Count} messages for unregistered client {Client}")]
     private static partial void LogUnregistered(ILogger logger, int count, ClientAddressPrefix client);
 
-    [LoggerMessage(EventId = 501, Level = LogLevel.Warning, Message = "Inbox of {Client} is full ({Limit} messages); dropping {Count}")]
-    private static partial void LogFull(ILogger logger, ClientAddressPrefix client, int limit, int count);
+    [LoggerMessage(EventId = 501, Level = LogLevel.Warning, Message = "Inbox of {Client} is full ({Limit} messages); refusing new messages until the client takes some")]
+    private static partial void LogFull(ILogger logger, ClientAddressPrefix client, int limit);
 
     [LoggerMessage(EventId = 502, Level = LogLevel.Warning, Message = "Could not announce {Count} stored messages for {Client}")]
     private static partial void LogAnnounceFailed(ILogger logger, Exception error, int count, ClientAddressPrefix client);
