@@ -8,7 +8,9 @@ using Xunit;
 namespace NymGateway.Tests.EndToEnd;
 
 /// <summary>The admin port of a running single-process gateway: /health, and /metrics with the edge's and the silo's instruments after real traffic.</summary>
+/// <remarks>Alone, because meters are process-wide: another gateway of this test run would add its traffic to these counts.</remarks>
 [Trait("Category", "EndToEnd")]
+[Collection(nameof(AdminEndpointTests))]
 public sealed class AdminEndpointTests : IAsyncLifetime
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
@@ -82,3 +84,6 @@ public sealed class AdminEndpointTests : IAsyncLifetime
         await SingleProcessGatewayTests.WaitUntilAsync(async () => (await ScrapeAsync())["nym_gateway_clients_connected"] == 0);
     }
 }
+
+[CollectionDefinition(nameof(AdminEndpointTests), DisableParallelization = true)]
+public sealed class AdminEndpointTestsCollection;
