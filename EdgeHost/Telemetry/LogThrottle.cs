@@ -32,7 +32,7 @@ public sealed partial class LogThrottle
         _limit = limit;
         _window = window ?? TimeSpan.FromSeconds(10);
         _windowText = $"{_window.TotalSeconds:0.###}s";
-        _windowEnd = time.CreateTimer(_ => Summarize(TakeSuppressed()), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _windowEnd = time.CreateTimer(_ => OnWindowEnd(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>True when this line may be logged now; false when it is counted for the window's summary.</summary>
@@ -67,11 +67,20 @@ public sealed partial class LogThrottle
         return pass;
     }
 
-    private int TakeSuppressed()
+    private void OnWindowEnd()
     {
+        int suppressed;
         lock (_gate)
         {
-            return TakeSuppressedLocked();
+            suppressed = TakeSuppressedLocked();
+        }
+        try
+        {
+            Summarize(suppressed);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The window outlived its host (the timer fired after the logging providers were disposed); a throw here would end the process.
         }
     }
 
