@@ -32,8 +32,11 @@ public sealed class MixPacketForwarder : IAsyncDisposable
         _metrics = metrics;
         _logger = logger;
         _dropLog = new LogThrottle(logger, "Packets dropped by the forwarder", time);
-        metrics.ObserveForwarderQueues(() => _hops.Values.Sum(hop => (long)hop.Queue.Reader.Count));
+        metrics.ObserveForwarderQueues(() => Queued);
     }
+
+    /// <summary>Packets waiting in the hops' queues.</summary>
+    private int Queued => _hops.Values.Sum(hop => hop.Queue.Reader.Count);
 
     /// <summary>Queues the packet for its next hop; false when that hop's queue was full.</summary>
     public bool Forward(MixPacket packet)
@@ -62,7 +65,7 @@ public sealed class MixPacketForwarder : IAsyncDisposable
             hop.Queue.Writer.TryComplete();
         }
         await Task.WhenAll(_hops.Values.Select(h => h.Worker)).WaitAsync(timeout).ContinueWith(_ => { }, TaskScheduler.Default);
-        int unsent = _hops.Values.Sum(h => h.Queue.Reader.Count);
+        int unsent = Queued;
         await _stopping.CancelAsync();
         return unsent;
     }

@@ -67,9 +67,9 @@ public sealed partial class ConnectionDrain(MixPacketForwarder forwarder, IOptio
         public void Dispose() => owner.Release();
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Stopping: closing {Open} open connection(s) after their current work")]
+    [LoggerMessage(EventId = 700, Level = LogLevel.Information, Message = "Stopping: closing {Open} open connection(s) after their current work")]
     private partial void LogDraining(int open);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Connections drained in {Milliseconds:F0} ms ({Open} still open, {Unsent} queued packet(s) not forwarded)")]
+    [LoggerMessage(EventId = 701, Level = LogLevel.Information, Message = "Connections drained in {Milliseconds:F0} ms ({Open} still open, {Unsent} queued packet(s) not forwarded)")]
     private partial void LogDrained(int open, int unsent, double milliseconds);
 }

@@ -54,7 +54,10 @@ public sealed class CliTests : IDisposable
                      "Starting mix packet forwarder...",
                      "Starting clients handler",
                      "Starting mix socket listener...",
+                     $"Running mix listener on \"127.0.0.1:{ports[0]}\"",
+                     $"Starting mixnet listener at 127.0.0.1:{ports[0]}",
                      "Starting client [web]socket listener...",
+                     $"Starting websocket listener at 127.0.0.1:{ports[1]}",
                  })
         {
             Assert.Contains(line, printed, StringComparison.Ordinal);
