@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Invocation;
 using NymGateway.Cli;
 using NymGateway.Cli.Commands;
 
@@ -10,6 +11,13 @@ var root = new RootCommand("Implementation of the Nym Mixnet Gateway, on Microso
     SiloCommand.Create(),
     EdgeCommand.Create(),
     UnregisterCommand.Create(),
+    CheckCommand.Create(),
 };
+var parsed = root.Parse(args);
+if (parsed.Action is ParseErrorAction parseError)
+{
+    // One line naming the bad flag; the help text would bury it.
+    parseError.ShowHelp = false;
+}
 // The hosts handle SIGINT/SIGTERM themselves (a graceful stop, then their own exit code).
-return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
+return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

@@ -8,7 +8,10 @@ namespace NymGateway.Cli.Commands;
 /// <summary>What run, silo and edge do before starting: load the config and keys, apply flags, print 0.9.2's lines.</summary>
 public static class ConfigLoader
 {
-    /// <summary>Null (after printing why) when the gateway cannot start.</summary>
+    /// <summary>
+    /// The effective config: the file, then the environment, then the flags, validated; and the keys.
+    /// Null (after printing one line saying why) when the gateway cannot start.
+    /// </summary>
     public static (GatewayConfig, GatewayIdentity)? Load(ParseResult result, GatewayOptions options, Option<string?> configPath)
     {
         var id = result.GetValue(options.Id)!;
@@ -21,17 +24,18 @@ public static class ConfigLoader
         try
         {
             var config = ConfigFile.Load(path);
+            EnvironmentOverrides.ApplyTo(config);
             options.Read(result).ApplyTo(config);
-            if (config.ConfigVersion != GatewayConfig.Version)
+            ConfigValidator.Validate(config);
+            if (config.Gateway.Version != GatewayConfig.Version)
             {
-                Console.Error.WriteLine($"Warning: the config was written by version {config.ConfigVersion}; this gateway is {GatewayConfig.Version}");
+                Console.Error.WriteLine($"Warning: the config was written by version {config.Gateway.Version}; this gateway is {GatewayConfig.Version}");
             }
-            var identity = GatewayKeyFiles.Load(config);
-            return (config, identity);
+            return (config, GatewayKeyFiles.Load(config));
         }
-        catch (Exception ex) when (ex is InvalidDataException or IOException or ArgumentException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is ConfigException or InvalidDataException or IOException or ArgumentException or UnauthorizedAccessException)
         {
-            Console.Error.WriteLine($"Failed to load config for {id}. Are you sure you have run `init` before? (Error was: {ex.Message})");
+            Console.Error.WriteLine(ex.Message);
             return null;
         }
     }
@@ -41,14 +45,14 @@ public static class ConfigLoader
     {
         Console.WriteLine($"Public sphinx key: {Base58Text.Encode(identity.Sphinx.PublicKey)}\n");
         Console.WriteLine($"Public identity key: {identity.Identity.PublicKey.ToBase58()}\n");
-        WarnIfSpecial(config.MixListeningAddress.Address.ToString());
-        WarnIfSpecial(config.ClientsListeningAddress.Address.ToString());
-        Console.WriteLine($"Validator REST endpoint: {config.ValidatorRestUrl}");
-        Console.WriteLine($"Listening for incoming sphinx packets on {config.MixListeningAddress}");
-        Console.WriteLine($"Announcing the following socket address for sphinx packets: {config.MixAnnounceAddress}");
-        Console.WriteLine($"Listening for incoming clients packets on {config.ClientsListeningAddress}");
-        Console.WriteLine($"Announcing the following socket address for clients packets: {config.ClientsAnnounceAddress}");
-        var storage = config.Database == "sqlite" ? config.SqlitePath : "PostgreSQL";
+        WarnIfSpecial(config.MixnetEndpoint.ListeningAddress.Address.ToString());
+        WarnIfSpecial(config.ClientsEndpoint.ListeningAddress.Address.ToString());
+        Console.WriteLine($"Validator REST endpoint: {config.Gateway.ValidatorRestUrl}");
+        Console.WriteLine($"Listening for incoming sphinx packets on {config.MixnetEndpoint.ListeningAddress}");
+        Console.WriteLine($"Announcing the following socket address for sphinx packets: {config.MixnetEndpoint.AnnounceAddress}");
+        Console.WriteLine($"Listening for incoming clients packets on {config.ClientsEndpoint.ListeningAddress}");
+        Console.WriteLine($"Announcing the following socket address for clients packets: {config.ClientsEndpoint.AnnounceAddress}");
+        var storage = config.UsesPostgres ? "PostgreSQL" : config.Resolve(config.Storage.SqlitePath);
         Console.WriteLine($"Inboxes directory is: \"{storage}\"");
         Console.WriteLine($"Clients ledger is stored at: \"{storage}\"");
     }

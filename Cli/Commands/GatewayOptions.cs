@@ -9,20 +9,23 @@ public sealed class GatewayOptions
     public Option<string> Id { get; } = new("--id") { Description = "Id of the gateway we want to run", Required = true };
     public Option<string?> Location { get; } = new("--location") { Description = "Optional geographical location of this gateway" };
     public Option<string?> MixHost { get; } = new("--mix-host") { Description = "The custom host on which the gateway will be running for receiving sphinx packets" };
-    public Option<int?> MixPort { get; } = new("--mix-port") { Description = "The port on which the gateway will be listening for sphinx packets" };
+    public Option<int?> MixPort { get; } = FlagParsers.Port("--mix-port", "The port on which the gateway will be listening for sphinx packets");
     public Option<string?> ClientsHost { get; } = new("--clients-host") { Description = "The custom host on which the gateway will be running for receiving clients gateway-requests" };
-    public Option<int?> ClientsPort { get; } = new("--clients-port") { Description = "The port on which the gateway will be listening for clients gateway-requests" };
-    public Option<string?> MixAnnounceHost { get; } = new("--mix-announce-host") { Description = "The host that will be reported to the directory server" };
-    public Option<int?> MixAnnouncePort { get; } = new("--mix-announce-port") { Description = "The port that will be reported to the directory server" };
-    public Option<string?> ClientsAnnounceHost { get; } = new("--clients-announce-host") { Description = "The host that will be reported to the directory server" };
-    public Option<int?> ClientsAnnouncePort { get; } = new("--clients-announce-port") { Description = "The port that will be reported to the directory server" };
+    public Option<int?> ClientsPort { get; } = FlagParsers.Port("--clients-port", "The port on which the gateway will be listening for clients gateway-requests");
+    public Option<string?> MixAnnounceHost { get; } = FlagParsers.Validated("--mix-announce-host", "The host that will be reported to the directory server",
+        h => ConfigValues.IsHost(h) || ConfigValues.IsMixAnnounce(h), "a host name, an IP address or host:port");
+    public Option<int?> MixAnnouncePort { get; } = FlagParsers.Port("--mix-announce-port", "The port that will be reported to the directory server");
+    public Option<string?> ClientsAnnounceHost { get; } = FlagParsers.Validated("--clients-announce-host", "The host that will be reported to the directory server",
+        h => ConfigValues.IsHost(h) || ConfigValues.IsMixAnnounce(h) || ConfigValues.IsClientsAnnounce(h), "a host name, an IP address, host:port or a ws:// address");
+    public Option<int?> ClientsAnnouncePort { get; } = FlagParsers.Port("--clients-announce-port", "The port that will be reported to the directory server");
     public Option<string?> Inboxes { get; } = new("--inboxes") { Description = "Directory with inboxes where all packets for the clients are stored" };
     public Option<string?> ClientsLedger { get; } = new("--clients-ledger") { Description = "Ledger file containing registered clients" };
-    public Option<string?> Validator { get; } = new("--validator") { Description = "REST endpoint of the validator the node is registering presence with" };
-    public Option<string?> Database { get; } = new("--database") { Description = "'sqlite' (default) or a PostgreSQL connection string; NYM_GATEWAY_DATABASE overrides it" };
+    public Option<string?> Validator { get; } = FlagParsers.Validated("--validator", "REST endpoint of the validator the node is registering presence with",
+        ConfigValues.IsValidatorUrl, "an absolute http or https URL (\"\" turns presence off)");
+    public Option<string?> Database { get; } = new("--database") { Description = "'sqlite' (default) or a PostgreSQL connection string; overrides NYM_GATEWAY_DATABASE" };
     public Option<string?> ClusterId { get; } = new("--cluster-id") { Description = "Orleans cluster id shared by the silos and edges of this gateway" };
-    public Option<int?> SiloPort { get; } = new("--silo-port") { Description = "Orleans silo-to-silo port" };
-    public Option<int?> GatewayPort { get; } = new("--gateway-port") { Description = "Orleans gateway port, where edges reach the silo" };
+    public Option<int?> SiloPort { get; } = FlagParsers.Port("--silo-port", "Orleans silo-to-silo port");
+    public Option<int?> GatewayPort { get; } = FlagParsers.Port("--gateway-port", "Orleans gateway port, where edges reach the silo");
 
     public void AddTo(Command command, bool requireHosts = false)
     {

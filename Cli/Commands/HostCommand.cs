@@ -14,7 +14,7 @@ public static class HostCommand
     public delegate Task<int> HostRunner(ParseResult result, GatewayConfig config, GatewayIdentity identity);
 
     /// <summary>The cluster and identity key a host serves, for the check against the cluster's record.</summary>
-    public static (string ClusterId, string Key) Claim(GatewayConfig config, GatewayIdentity identity) => (config.ClusterId, identity.Identity.PublicKey.ToBase58());
+    public static (string ClusterId, string Key) Claim(GatewayConfig config, GatewayIdentity identity) => (config.Cluster.ClusterId, identity.Identity.PublicKey.ToBase58());
 
     /// <param name="needsPostgres">Cluster hosts refuse to start without a PostgreSQL connection string; `run` refuses one.</param>
     public static Command Create(string name, string description, string startingLine, bool needsPostgres, HostRunner run, params Option[] extraOptions)
@@ -35,15 +35,15 @@ public static class HostCommand
             {
                 return 1;
             }
-            bool postgres = config.Database == "postgres" && !string.IsNullOrEmpty(config.ResolvedPostgresConnectionString);
+            bool postgres = config.UsesPostgres && config.Storage.PostgresConnectionString.Length > 0;
             if (needsPostgres && !postgres)
             {
-                Console.Error.WriteLine($"`{name}` needs PostgreSQL: pass --database \"Host=...;Database=...\" (or set NYM_GATEWAY_DATABASE, or [storage] in the config).");
+                Console.Error.WriteLine($"`{name}` needs PostgreSQL: set NYM_GATEWAY_DATABASE, or pass --database \"Host=...;Database=...\", or set [storage] in the config.");
                 return 1;
             }
-            if (!needsPostgres && config.Database != "sqlite")
+            if (!needsPostgres && config.UsesPostgres)
             {
-                Console.Error.WriteLine("`run` keeps everything in one process on SQLite; for PostgreSQL run `silo` and `edge`.");
+                Console.Error.WriteLine("`run` keeps everything in one process on SQLite; for PostgreSQL (selected by [storage] database, --database or NYM_GATEWAY_DATABASE) run `silo` and `edge`.");
                 return 1;
             }
             try

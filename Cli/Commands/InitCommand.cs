@@ -3,7 +3,10 @@ using NymGateway.Cli.Config;
 
 namespace NymGateway.Cli.Commands;
 
-/// <summary>`init`: writes the config and, the first time, fresh keys (0.9.2's init).</summary>
+/// <summary>
+/// `init`: writes the config and, the first time, fresh keys (0.9.2's init). On an existing
+/// gateway it changes only what its flags say and keeps every other setting and the keys.
+/// </summary>
 public static class InitCommand
 {
     public static Command Create()
@@ -19,34 +22,44 @@ public static class InitCommand
             var id = result.GetValue(options.Id)!;
             Console.WriteLine($"Initialising gateway {id}...");
             var path = GatewayConfig.DefaultConfigFilePath(id);
-            bool alreadyInitialised = File.Exists(path);
-            if (alreadyInitialised)
-            {
-                Console.WriteLine($"Gateway \"{id}\" was already initialised before! Config information will be overwritten (but keys will be kept)!");
-            }
-
-            var config = GatewayConfig.CreateDefault(id);
-            var overrides = options.Read(result) with { IncentivesAddress = result.GetValue(incentives) };
             try
             {
-                overrides.ApplyTo(config);
+                var config = File.Exists(path) ? ConfigFile.Load(path) : GatewayConfig.CreateDefault(id);
+                if (File.Exists(path))
+                {
+                    Console.WriteLine($"Gateway \"{id}\" was already initialised before! Only the settings given as flags will change (keys are kept).");
+                }
+                (options.Read(result) with { IncentivesAddress = result.GetValue(incentives) }).ApplyTo(config);
+                ConfigValidator.Validate(config);
+                MakePathsRelative(config);
+
+                if (!GatewayKeyFiles.Exist(config))
+                {
+                    GatewayKeyFiles.Create(config);
+                    Console.WriteLine("Saved identity and mixnet sphinx keypairs");
+                }
+                ConfigFile.Save(config);
+                Console.WriteLine($"Saved configuration file to \"{config.ConfigFilePath}\"");
+                Console.WriteLine("Gateway configuration completed.\n\n");
+                return 0;
             }
-            catch (ArgumentException ex)
+            catch (Exception ex) when (ex is ConfigException or ArgumentException or IOException or UnauthorizedAccessException)
             {
-                Console.Error.WriteLine($"Invalid value provided - {ex.Message}");
+                Console.Error.WriteLine(ex is ArgumentException ? $"Invalid value provided - {ex.Message}" : ex.Message);
                 return 1;
             }
-
-            if (!alreadyInitialised || !File.Exists(config.PrivateIdentityKeyFile))
-            {
-                GatewayKeyFiles.Create(config);
-                Console.WriteLine("Saved identity and mixnet sphinx keypairs");
-            }
-            ConfigFile.Save(config);
-            Console.WriteLine($"Saved configuration file to \"{config.ConfigFilePath}\"");
-            Console.WriteLine("Gateway configuration completed.\n\n");
-            return 0;
         });
         return command;
+    }
+
+    /// <summary>Paths inside the gateway directory are written relative to it, so the folder works when copied to another host or $HOME.</summary>
+    private static void MakePathsRelative(GatewayConfig config)
+    {
+        var g = config.Gateway;
+        g.PrivateIdentityKeyFile = config.Relative(g.PrivateIdentityKeyFile);
+        g.PublicIdentityKeyFile = config.Relative(g.PublicIdentityKeyFile);
+        g.PrivateSphinxKeyFile = config.Relative(g.PrivateSphinxKeyFile);
+        g.PublicSphinxKeyFile = config.Relative(g.PublicSphinxKeyFile);
+        config.Storage.SqlitePath = config.Relative(config.Storage.SqlitePath);
     }
 }

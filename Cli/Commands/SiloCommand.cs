@@ -19,7 +19,7 @@ public static class SiloCommand
                     throw new ArgumentException($"--advertise: '{result.GetValue(advertise)}' is not an IP address");
                 }
                 PortPreflight.EnsureFree([.. GatewayHostFactory.SiloListeners(config, IPAddress.Any), .. GatewayHostFactory.AdminListener(config)]);
-                Console.WriteLine($"Role: silo; cluster id: {config.ClusterId}; silo port {config.SiloPort}, gateway port {config.GatewayPort}, advertised on {address}");
+                Console.WriteLine($"Role: silo; cluster id: {config.Cluster.ClusterId}; silo port {config.Cluster.SiloPort}, gateway port {config.Cluster.GatewayPort}, advertised on {address}");
                 return await GatewayRunner.RunAsync(GatewayHostFactory.BuildClusterSilo(config, address), gatewayLines: false, HostCommand.Claim(config, identity), PrintReady);
             },
             advertise);

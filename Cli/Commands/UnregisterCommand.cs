@@ -21,24 +21,23 @@ public static class UnregisterCommand
             {
                 return 1;
             }
-            if (!Uri.TryCreate(config.ValidatorRestUrl, UriKind.Absolute, out var validator) || validator.Scheme is not ("http" or "https"))
+            // The loader refused anything but an http(s) URL or nothing.
+            if (config.Gateway.ValidatorRestUrl.Length == 0)
             {
-                Console.Error.WriteLine(string.IsNullOrEmpty(config.ValidatorRestUrl)
-                    ? $"failed to unregister node '{config.Id}': no validator is configured (--validator, [gateway] validator_rest_url)."
-                    : $"failed to unregister node '{config.Id}': '{config.ValidatorRestUrl}' is not an http(s) URL (--validator, [gateway] validator_rest_url).");
+                Console.Error.WriteLine($"failed to unregister node '{config.Gateway.Id}': no validator is configured (--validator, [gateway] validator_rest_url).");
                 return 1;
             }
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
             var key = identity.Identity.PublicKey.ToBase58();
             try
             {
-                await new ValidatorClient(http).UnregisterAsync(config.ValidatorRestUrl, key, cancellationToken);
-                Console.WriteLine($"managed to successfully unregister node '{config.Id}'!");
+                await new ValidatorClient(http).UnregisterAsync(config.Gateway.ValidatorRestUrl, key, cancellationToken);
+                Console.WriteLine($"managed to successfully unregister node '{config.Gateway.Id}'!");
                 return 0;
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
             {
-                Console.Error.WriteLine($"failed to unregister node '{config.Id}'. Error: {ex.Message}");
+                Console.Error.WriteLine($"failed to unregister node '{config.Gateway.Id}'. Error: {ex.Message}");
                 return 1;
             }
         });

@@ -1,78 +1,64 @@
-using System.Globalization;
-using System.Net;
+using System.ComponentModel;
+using NymGateway.Cli.Config.Sections;
+using Tomlyn.Serialization;
 
 namespace NymGateway.Cli.Config;
 
 /// <summary>
-/// The gateway's configuration: 0.9.2's sections and keys (so an operator finds what they
-/// know), plus our own for storage, the cluster and limits. Every host of one gateway reads it.
+/// The gateway's configuration, one property per <c>config.toml</c> section: 0.9.2's sections
+/// and keys (so an operator finds what they know), plus ours. Each setting is declared once, in
+/// its section class: its TOML name (snake_case of the property), default, bounds and comment.
 /// </summary>
 public sealed class GatewayConfig
 {
     public const string Version = "0.9.2";
-    public const string DefaultValidator = "http://testnet-validator1.nymtech.net:8081";
-    public const int DefaultMixPort = 1789;
-    public const int DefaultClientsPort = 9000;
 
-    // [gateway]
-    public string Id { get; set; } = "";
-    public string ConfigVersion { get; set; } = Version;
-    public string Location { get; set; } = "unknown";
-    public string PrivateIdentityKeyFile { get; set; } = "";
-    public string PublicIdentityKeyFile { get; set; } = "";
-    public string PrivateSphinxKeyFile { get; set; } = "";
-    public string PublicSphinxKeyFile { get; set; } = "";
-    public string IncentivesAddress { get; set; } = "";
-    public string ValidatorRestUrl { get; set; } = DefaultValidator;
-    public string NymRootDirectory { get; set; } = "";
+    [Description("main base gateway config options")]
+    public GatewaySection Gateway { get; set; } = new();
 
-    // [mixnet_endpoint]
-    public IPEndPoint MixListeningAddress { get; set; } = new(IPAddress.Any, DefaultMixPort);
-    public string MixAnnounceAddress { get; set; } = $"127.0.0.1:{DefaultMixPort}";
+    [Description("Mixnet endpoint config options")]
+    public MixnetEndpointSection MixnetEndpoint { get; set; } = new();
 
-    // [clients_endpoint]
-    public IPEndPoint ClientsListeningAddress { get; set; } = new(IPAddress.Any, DefaultClientsPort);
-    public string ClientsAnnounceAddress { get; set; } = $"ws://127.0.0.1:{DefaultClientsPort}";
-    public string InboxesDirectory { get; set; } = "";
-    public string LedgerPath { get; set; } = "";
+    [Description("Clients endpoint config options")]
+    public ClientsEndpointSection ClientsEndpoint { get; set; } = new();
 
-    // [debug] (0.9.2's names and defaults)
-    public TimeSpan PacketForwardingInitialBackoff { get; set; } = TimeSpan.FromSeconds(10);
-    public TimeSpan PacketForwardingMaximumBackoff { get; set; } = TimeSpan.FromSeconds(300);
-    public TimeSpan InitialConnectionTimeout { get; set; } = TimeSpan.FromMilliseconds(1500);
-    public int MaximumConnectionBufferSize { get; set; } = 32;
-    public TimeSpan PresenceSendingDelay { get; set; } = TimeSpan.FromSeconds(10);
+    [Description("logging configuration options")]
+    public LoggingSection Logging { get; set; } = new();
 
-    // [storage]
-    public string Database { get; set; } = "sqlite";
-    public string SqlitePath { get; set; } = "";
-    public string PostgresConnectionString { get; set; } = "";
-    public int MaxMessagesPerInbox { get; set; } = 10_000;
-    public TimeSpan MaxMessageAge { get; set; } = TimeSpan.FromHours(24);
-    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromHours(1);
+    [Description("debug configuration options\nThe following options should not be modified unless you know EXACTLY what you are doing\nas if set incorrectly, they may impact your anonymity.")]
+    public DebugSection Debug { get; set; } = new();
 
-    // [cluster]
-    public string ClusterId { get; set; } = "nym-gateway";
-    public int SiloPort { get; set; } = 11111;
-    public int GatewayPort { get; set; } = 30000;
-    public TimeSpan StreamPollPeriod { get; set; } = TimeSpan.FromMilliseconds(10);
-    public int StreamQueueCount { get; set; } = 4;
-    public TimeSpan InboxRedrainInterval { get; set; } = TimeSpan.FromSeconds(10);
+    [Description("storage (NymGateway.Orleans)")]
+    public StorageSection Storage { get; set; } = new();
 
-    // [limits]
-    public int MaxMixConnectionsPerIp { get; set; } = 64;
-    public int MaxClientConnectionsPerIp { get; set; } = 256;
-    public int MaxClientMessageBytes { get; set; } = 64 * 1024;
-    public TimeSpan AuthenticationTimeout { get; set; } = TimeSpan.FromSeconds(60);
-    public int MaxFramesPerBatch { get; set; } = 256;
+    [Description("cluster (NymGateway.Orleans)")]
+    public ClusterSection Cluster { get; set; } = new();
 
-    // [admin]
-    public string AdminListeningAddress { get; set; } = "";
+    [Description("limits (NymGateway.Orleans)")]
+    public LimitsSection Limits { get; set; } = new();
 
-    public string RootDirectory => Path.Combine(NymRootDirectory, Id);
-    public string ConfigDirectory => Path.Combine(RootDirectory, "config");
-    public string DataDirectory => Path.Combine(RootDirectory, "data");
-    public string ConfigFilePath => Path.Combine(ConfigDirectory, "config.toml");
+    [Description("admin endpoint: /health and /metrics (NymGateway.Orleans)")]
+    public AdminSection Admin { get; set; } = new();
+
+    /// <summary>The gateway's own directory (<c>~/.nym/gateways/ID</c>, the one holding config/); relative paths resolve against it.</summary>
+    [TomlIgnore]
+    public string GatewayDirectory { get; set; } = "";
+
+    /// <summary>Where the values came from, so checks can name the file and line; for a fresh config, its file-to-be.</summary>
+    [TomlIgnore]
+    public ConfigSource Source
+    {
+        get => _source ?? new ConfigSource(ConfigFilePath, new Dictionary<string, int>());
+        set => _source = value;
+    }
+
+    private ConfigSource? _source;
+
+    [TomlIgnore]
+    public string ConfigFilePath => Path.Combine(GatewayDirectory, "config", "config.toml");
+
+    [TomlIgnore]
+    public bool UsesPostgres => Storage.Database == StorageSection.Postgres;
 
     public static string DefaultRootDirectory()
     {
@@ -86,24 +72,39 @@ public sealed class GatewayConfig
 
     public static string DefaultConfigFilePath(string id) => Path.Combine(DefaultRootDirectory(), id, "config", "config.toml");
 
-    /// <summary>A fresh config with 0.9.2's defaults for <paramref name="id"/>.</summary>
+    /// <summary>The gateway directory of a config file: the folder above the one holding it.</summary>
+    public static string GatewayDirectoryOf(string configFilePath) =>
+        Path.GetDirectoryName(Path.GetDirectoryName(Path.GetFullPath(configFilePath)))!;
+
+    /// <summary>A fresh config with the defaults for <paramref name="id"/>.</summary>
     public static GatewayConfig CreateDefault(string id, string? rootDirectory = null)
     {
-        var config = new GatewayConfig { Id = id, NymRootDirectory = rootDirectory ?? DefaultRootDirectory() };
-        var data = config.DataDirectory;
-        config.PrivateIdentityKeyFile = Path.Combine(data, "private_identity.pem");
-        config.PublicIdentityKeyFile = Path.Combine(data, "public_identity.pem");
-        config.PrivateSphinxKeyFile = Path.Combine(data, "private_sphinx.pem");
-        config.PublicSphinxKeyFile = Path.Combine(data, "public_sphinx.pem");
-        config.InboxesDirectory = Path.Combine(data, "inboxes");
-        config.LedgerPath = Path.Combine(data, "client_ledger.sled");
-        config.SqlitePath = Path.Combine(data, "gateway.sqlite");
+        var root = rootDirectory ?? DefaultRootDirectory();
+        var config = new GatewayConfig { GatewayDirectory = Path.Combine(root, id) };
+        config.Gateway.Id = id;
+        config.Gateway.NymRootDirectory = root;
         return config;
     }
 
-    /// <summary>The PostgreSQL connection string: NYM_GATEWAY_DATABASE overrides the file, so secrets need not sit in it.</summary>
-    public string ResolvedPostgresConnectionString =>
-        Environment.GetEnvironmentVariable("NYM_GATEWAY_DATABASE") is { Length: > 0 } fromEnvironment ? fromEnvironment : PostgresConnectionString;
+    /// <summary>
+    /// A path from the file as this host finds it: relative ones against the gateway directory; an
+    /// absolute one that does not exist (a folder copied from a host with another $HOME) falls
+    /// back to the file of that name in data/ when that exists.
+    /// </summary>
+    public string Resolve(string path)
+    {
+        if (!Path.IsPathRooted(path))
+        {
+            return Path.GetFullPath(Path.Combine(GatewayDirectory, path));
+        }
+        var moved = Path.Combine(GatewayDirectory, "data", Path.GetFileName(path));
+        return !Path.Exists(path) && Path.Exists(moved) ? moved : path;
+    }
 
-    public static string FormatPort(int port) => port.ToString(CultureInfo.InvariantCulture);
+    /// <summary>What init writes for a path: relative when it lies inside the gateway directory, so the folder can move.</summary>
+    public string Relative(string path)
+    {
+        var relative = Path.GetRelativePath(GatewayDirectory, Resolve(path));
+        return relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? path : relative;
+    }
 }

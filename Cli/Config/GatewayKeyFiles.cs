@@ -11,42 +11,39 @@ public static class GatewayKeyFiles
     {
         using var identity = IdentityKeyPair.Generate();
         var sphinx = EncryptionKeyPair.Generate();
-        Write(c.PublicSphinxKeyFile, PemKey.EncryptionPublicTag, sphinx.PublicKey, secret: false);
-        Write(c.PrivateSphinxKeyFile, PemKey.EncryptionPrivateTag, sphinx.Secret, secret: true);
-        Write(c.PublicIdentityKeyFile, PemKey.IdentityPublicTag, identity.PublicKey.Bytes, secret: false);
-        Write(c.PrivateIdentityKeyFile, PemKey.IdentityPrivateTag, identity.Secret, secret: true);
+        var g = c.Gateway;
+        Write(c.Resolve(g.PublicSphinxKeyFile), PemKey.EncryptionPublicTag, sphinx.PublicKey, secret: false);
+        Write(c.Resolve(g.PrivateSphinxKeyFile), PemKey.EncryptionPrivateTag, sphinx.Secret, secret: true);
+        Write(c.Resolve(g.PublicIdentityKeyFile), PemKey.IdentityPublicTag, identity.PublicKey.Bytes, secret: false);
+        Write(c.Resolve(g.PrivateIdentityKeyFile), PemKey.IdentityPrivateTag, identity.Secret, secret: true);
     }
+
+    /// <summary>Whether the private identity key exists (init keeps existing keys).</summary>
+    public static bool Exist(GatewayConfig c) => File.Exists(c.Resolve(c.Gateway.PrivateIdentityKeyFile));
 
     /// <summary>Loads both key pairs; the error names the file and what is wrong with it.</summary>
     public static GatewayIdentity Load(GatewayConfig c)
     {
-        var identitySecret = Read(c.PrivateIdentityKeyFile, PemKey.IdentityPrivateTag);
-        var identityPublic = Read(c.PublicIdentityKeyFile, PemKey.IdentityPublicTag);
-        var sphinxSecret = Read(c.PrivateSphinxKeyFile, PemKey.EncryptionPrivateTag);
-        var sphinxPublic = Read(c.PublicSphinxKeyFile, PemKey.EncryptionPublicTag);
+        var g = c.Gateway;
+        var identitySecret = Read(c.Resolve(g.PrivateIdentityKeyFile), PemKey.IdentityPrivateTag);
+        var identityPublic = Read(c.Resolve(g.PublicIdentityKeyFile), PemKey.IdentityPublicTag);
+        var sphinxSecret = Read(c.Resolve(g.PrivateSphinxKeyFile), PemKey.EncryptionPrivateTag);
+        var sphinxPublic = Read(c.Resolve(g.PublicSphinxKeyFile), PemKey.EncryptionPublicTag);
 
         var identity = IdentityKeyPair.FromSecret(identitySecret);
         var sphinx = EncryptionKeyPair.FromSecret(sphinxSecret);
         if (!identity.PublicKey.Bytes.SequenceEqual(identityPublic))
         {
-            throw new InvalidDataException($"{c.PublicIdentityKeyFile} does not belong to {c.PrivateIdentityKeyFile}");
+            throw new InvalidDataException($"{c.Resolve(g.PublicIdentityKeyFile)} does not belong to {c.Resolve(g.PrivateIdentityKeyFile)}");
         }
         if (!sphinx.PublicKey.AsSpan().SequenceEqual(sphinxPublic))
         {
-            throw new InvalidDataException($"{c.PublicSphinxKeyFile} does not belong to {c.PrivateSphinxKeyFile}");
+            throw new InvalidDataException($"{c.Resolve(g.PublicSphinxKeyFile)} does not belong to {c.Resolve(g.PrivateSphinxKeyFile)}");
         }
         return new GatewayIdentity(identity, sphinx);
     }
 
-    private static void Write(string path, string tag, ReadOnlySpan<byte> key, bool secret)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.WriteAllText(path, PemKey.Encode(tag, key));
-        if (secret && !OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
-    }
+    private static void Write(string path, string tag, ReadOnlySpan<byte> key, bool secret) => SecretFile.Write(path, PemKey.Encode(tag, key), secret);
 
     private static byte[] Read(string path, string tag)
     {

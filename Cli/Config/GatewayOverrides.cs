@@ -1,4 +1,5 @@
 using System.Net;
+using NymGateway.Cli.Config.Sections;
 
 namespace NymGateway.Cli.Config;
 
@@ -23,78 +24,85 @@ public sealed record GatewayOverrides
     public int? SiloPort { get; init; }
     public int? GatewayPort { get; init; }
 
-    /// <summary>Applies the overrides; throws <see cref="ArgumentException"/> naming the bad value.</summary>
+    /// <summary>Applies the overrides; throws <see cref="ArgumentException"/> naming the flag of a bad value.</summary>
     public void ApplyTo(GatewayConfig c)
     {
+        var mix = c.MixnetEndpoint;
+        var clients = c.ClientsEndpoint;
+        // As in 0.9.2 a new listening host is announced too, unless the announce address was set to something of its own.
+        bool mixAnnounceFollows = MixHost is not null && FollowsListening(mix.AnnounceAddress, mix.ListeningAddress.ToString(), new MixnetEndpointSection().AnnounceAddress);
+        bool clientsAnnounceFollows = ClientsHost is not null
+            && FollowsListening(clients.AnnounceAddress, $"ws://{clients.ListeningAddress}", new ClientsEndpointSection().AnnounceAddress);
+
         if (MixHost is not null)
         {
-            c.MixListeningAddress = WithHost(c.MixListeningAddress, MixHost, "--mix-host");
+            mix.ListeningAddress = WithHost(mix.ListeningAddress, MixHost, "--mix-host");
         }
         if (MixPort is { } mixPort)
         {
-            c.MixListeningAddress = new IPEndPoint(c.MixListeningAddress.Address, mixPort);
+            mix.ListeningAddress = new IPEndPoint(mix.ListeningAddress.Address, mixPort);
         }
         if (ClientsHost is not null)
         {
-            c.ClientsListeningAddress = WithHost(c.ClientsListeningAddress, ClientsHost, "--clients-host");
+            clients.ListeningAddress = WithHost(clients.ListeningAddress, ClientsHost, "--clients-host");
         }
         if (ClientsPort is { } clientsPort)
         {
-            c.ClientsListeningAddress = new IPEndPoint(c.ClientsListeningAddress.Address, clientsPort);
+            clients.ListeningAddress = new IPEndPoint(clients.ListeningAddress.Address, clientsPort);
         }
 
         if (MixAnnounceHost is not null)
         {
-            c.MixAnnounceAddress = MixAnnounceHost.Contains(':', StringComparison.Ordinal) ? MixAnnounceHost : $"{MixAnnounceHost}:{c.MixListeningAddress.Port}";
+            mix.AnnounceAddress = MixAnnounceHost.Contains(':', StringComparison.Ordinal) ? MixAnnounceHost : $"{MixAnnounceHost}:{mix.ListeningAddress.Port}";
         }
-        else if (MixHost is not null)
+        else if (mixAnnounceFollows)
         {
-            c.MixAnnounceAddress = c.MixListeningAddress.ToString();
+            mix.AnnounceAddress = mix.ListeningAddress.ToString();
         }
         if (MixAnnouncePort is { } mixAnnouncePort)
         {
-            c.MixAnnounceAddress = WithPort(c.MixAnnounceAddress, mixAnnouncePort);
+            mix.AnnounceAddress = WithPort(mix.AnnounceAddress, mixAnnouncePort);
         }
 
         if (ClientsAnnounceHost is not null)
         {
             var host = ClientsAnnounceHost.Contains("://", StringComparison.Ordinal) ? ClientsAnnounceHost : "ws://" + ClientsAnnounceHost;
-            c.ClientsAnnounceAddress = host.LastIndexOf(':') > host.IndexOf("://", StringComparison.Ordinal) ? host : $"{host}:{c.ClientsListeningAddress.Port}";
+            clients.AnnounceAddress = host.LastIndexOf(':') > host.IndexOf("://", StringComparison.Ordinal) ? host : $"{host}:{clients.ListeningAddress.Port}";
         }
-        else if (ClientsHost is not null)
+        else if (clientsAnnounceFollows)
         {
-            c.ClientsAnnounceAddress = $"ws://{c.ClientsListeningAddress}";
+            clients.AnnounceAddress = $"ws://{clients.ListeningAddress}";
         }
         if (ClientsAnnouncePort is { } clientsAnnouncePort)
         {
-            c.ClientsAnnounceAddress = WithPort(c.ClientsAnnounceAddress, clientsAnnouncePort);
+            clients.AnnounceAddress = WithPort(clients.AnnounceAddress, clientsAnnouncePort);
         }
 
-        c.ValidatorRestUrl = Validator ?? c.ValidatorRestUrl;
-        c.InboxesDirectory = Inboxes ?? c.InboxesDirectory;
-        c.LedgerPath = ClientsLedger ?? c.LedgerPath;
-        c.Location = Location ?? c.Location;
-        c.IncentivesAddress = IncentivesAddress ?? c.IncentivesAddress;
-        c.ClusterId = ClusterId ?? c.ClusterId;
-        c.SiloPort = SiloPort ?? c.SiloPort;
-        c.GatewayPort = GatewayPort ?? c.GatewayPort;
-        if (Database is not null)
+        c.Gateway.ValidatorRestUrl = Validator ?? c.Gateway.ValidatorRestUrl;
+        c.Gateway.Location = Location ?? c.Gateway.Location;
+        c.Gateway.IncentivesAddress = IncentivesAddress ?? c.Gateway.IncentivesAddress;
+        clients.InboxesDirectory = Inboxes ?? clients.InboxesDirectory;
+        clients.LedgerPath = ClientsLedger ?? clients.LedgerPath;
+        c.Cluster.ClusterId = ClusterId ?? c.Cluster.ClusterId;
+        c.Cluster.SiloPort = SiloPort ?? c.Cluster.SiloPort;
+        c.Cluster.GatewayPort = GatewayPort ?? c.Cluster.GatewayPort;
+        if (Database == StorageSection.Sqlite)
         {
-            if (Database == "sqlite")
-            {
-                c.Database = "sqlite";
-            }
-            else
-            {
-                c.Database = "postgres";
-                c.PostgresConnectionString = Database;
-            }
+            c.Storage.Database = StorageSection.Sqlite;
+        }
+        else if (Database is not null)
+        {
+            c.Storage.Database = StorageSection.Postgres;
+            c.Storage.PostgresConnectionString = Database;
         }
     }
 
+    /// <summary>An announce address nobody chose: the default, or the one derived from the listening address.</summary>
+    private static bool FollowsListening(string announce, string derived, string defaultAnnounce) => announce == derived || announce == defaultAnnounce;
+
     private static IPEndPoint WithHost(IPEndPoint current, string host, string flag)
     {
-        if (IPEndPoint.TryParse(host, out var endPoint) && host.Contains(':', StringComparison.Ordinal) && !host.StartsWith("::", StringComparison.Ordinal))
+        if (host.Contains(':', StringComparison.Ordinal) && !host.StartsWith("::", StringComparison.Ordinal) && ConfigValues.TryParseEndPoint(host, out var endPoint))
         {
             return endPoint;
         }

@@ -23,7 +23,7 @@ public sealed class AdminEndpointTests : IAsyncLifetime
     {
         int port = FreePorts.Take(1)[0];
         _admin = new Uri($"http://127.0.0.1:{port}/");
-        _gateway = await SingleProcessGateway.StartAsync(c => c.AdminListeningAddress = $"127.0.0.1:{port}");
+        _gateway = await SingleProcessGateway.StartAsync(c => c.Admin.ListeningAddress = $"127.0.0.1:{port}");
         _mixNode = new MixNodeStub();
     }
 

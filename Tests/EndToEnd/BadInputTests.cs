@@ -181,7 +181,7 @@ public sealed class BadInputTests : IAsyncLifetime
     public async Task An_oversized_websocket_message_closes_only_that_connection()
     {
         await using var client = await TestClient.ConnectAsync(_gateway.ClientsUri);
-        await client.SendBinaryAsync(new byte[_gateway.Config.MaxClientMessageBytes + 1]);
+        await client.SendBinaryAsync(new byte[_gateway.Config.Limits.MaxClientMessageBytes + 1]);
         await client.Closed.WaitAsync(Timeout);
         Assert.True(client.IsClosed);
     }

@@ -24,8 +24,8 @@ public sealed class SingleProcessGateway : IAsyncDisposable
 
     public GatewayConfig Config { get; }
     public GatewayIdentity Identity { get; }
-    public IPEndPoint MixEndPoint => Config.MixListeningAddress;
-    public Uri ClientsUri => new($"ws://{Config.ClientsListeningAddress}/");
+    public IPEndPoint MixEndPoint => Config.MixnetEndpoint.ListeningAddress;
+    public Uri ClientsUri => new($"ws://{Config.ClientsEndpoint.ListeningAddress}/");
     public IGatewayStore Store => _app!.Services.GetRequiredService<IGatewayStore>();
 
     public static async Task<SingleProcessGateway> StartAsync(Action<GatewayConfig>? configure = null)
@@ -33,12 +33,12 @@ public sealed class SingleProcessGateway : IAsyncDisposable
         var root = Path.Combine(Path.GetTempPath(), "nym-gateway-tests", Guid.NewGuid().ToString("N"));
         var config = GatewayConfig.CreateDefault("test", root);
         var ports = FreePorts.Take(4);
-        config.MixListeningAddress = new IPEndPoint(IPAddress.Loopback, ports[0]);
-        config.ClientsListeningAddress = new IPEndPoint(IPAddress.Loopback, ports[1]);
-        config.SiloPort = ports[2];
-        config.GatewayPort = ports[3];
-        config.ValidatorRestUrl = "";
-        config.PacketForwardingInitialBackoff = TimeSpan.FromMilliseconds(100);
+        config.MixnetEndpoint.ListeningAddress = new IPEndPoint(IPAddress.Loopback, ports[0]);
+        config.ClientsEndpoint.ListeningAddress = new IPEndPoint(IPAddress.Loopback, ports[1]);
+        config.Cluster.SiloPort = ports[2];
+        config.Cluster.GatewayPort = ports[3];
+        config.Gateway.ValidatorRestUrl = "";
+        config.Debug.PacketForwardingInitialBackoff = TimeSpan.FromMilliseconds(100);
         configure?.Invoke(config);
         GatewayKeyFiles.Create(config);
 
@@ -76,7 +76,7 @@ public sealed class SingleProcessGateway : IAsyncDisposable
         await StopHostAsync();
         try
         {
-            Directory.Delete(Config.RootDirectory, recursive: true);
+            Directory.Delete(Config.GatewayDirectory, recursive: true);
         }
         catch (IOException)
         {

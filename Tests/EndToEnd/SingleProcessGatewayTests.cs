@@ -22,8 +22,8 @@ public sealed class SingleProcessGatewayTests : IAsyncLifetime
         // small batches, so a burst spans many of them (and the last read holds several)
         _gateway = await SingleProcessGateway.StartAsync(c =>
         {
-            c.MaxFramesPerBatch = 8;
-            c.InboxRedrainInterval = TimeSpan.FromSeconds(1);
+            c.Limits.MaxFramesPerBatch = 8;
+            c.Cluster.InboxRedrainInterval = TimeSpan.FromSeconds(1);
         });
         _mixNode = new MixNodeStub();
     }
@@ -100,7 +100,7 @@ public sealed class SingleProcessGatewayTests : IAsyncLifetime
     [Fact]
     public async Task A_full_inbox_refuses_further_messages()
     {
-        await using var small = await SingleProcessGateway.StartAsync(c => c.MaxMessagesPerInbox = 5);
+        await using var small = await SingleProcessGateway.StartAsync(c => c.Storage.MaxMessagesPerInbox = 5);
         var client = await TestClient.ConnectAsync(small.ClientsUri);
         Assert.Equal(new ServerResponse.Register(true), await client.RegisterAsync(small.Identity.Identity.PublicKey, Timeout));
         await client.DisposeAsync();

@@ -30,13 +30,13 @@ var root = Path.Combine(Path.GetTempPath(), "nym-gateway-load", Guid.NewGuid().T
 var config = GatewayConfig.CreateDefault("load", root);
 int edgeCount = int.Parse(Environment.GetEnvironmentVariable("NYM_LOAD_EDGES") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
 var ports = Enumerable.Range(0, 4 + 2 * edgeCount).Select(_ => { var l = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0); l.Start(); var p = ((IPEndPoint)l.LocalEndpoint).Port; l.Stop(); return p; }).ToArray();
-config.MixListeningAddress = new IPEndPoint(IPAddress.Loopback, ports[0]);
-config.ClientsListeningAddress = new IPEndPoint(IPAddress.Loopback, ports[1]);
-config.SiloPort = ports[2];
-config.GatewayPort = ports[3];
-config.ValidatorRestUrl = "";
-config.MaxMessagesPerInbox = 10_000_000;
-if (Environment.GetEnvironmentVariable("NYM_LOAD_POLL_MS") is { } pollMs) { config.StreamPollPeriod = TimeSpan.FromMilliseconds(double.Parse(pollMs, System.Globalization.CultureInfo.InvariantCulture)); }
+config.MixnetEndpoint.ListeningAddress = new IPEndPoint(IPAddress.Loopback, ports[0]);
+config.ClientsEndpoint.ListeningAddress = new IPEndPoint(IPAddress.Loopback, ports[1]);
+config.Cluster.SiloPort = ports[2];
+config.Cluster.GatewayPort = ports[3];
+config.Gateway.ValidatorRestUrl = "";
+config.Storage.MaxMessagesPerInbox = 10_000_000;
+if (Environment.GetEnvironmentVariable("NYM_LOAD_POLL_MS") is { } pollMs) { config.Cluster.StreamPollPeriod = TimeSpan.FromMilliseconds(double.Parse(pollMs, System.Globalization.CultureInfo.InvariantCulture)); }
 GatewayKeyFiles.Create(config);
 var identity = GatewayKeyFiles.Load(config);
 using var ackSink = new DiscardListener();
@@ -66,26 +66,26 @@ if (edgeCount == 0)
     await app.Services.GetRequiredService<AdoNetGatewayStore>().InitializeAsync(CancellationToken.None);
     await app.StartAsync();
     hosts.Add(app);
-    edges.Add((config.MixListeningAddress, new Uri($"ws://{config.ClientsListeningAddress}/")));
+    edges.Add((config.MixnetEndpoint.ListeningAddress, new Uri($"ws://{config.ClientsEndpoint.ListeningAddress}/")));
 }
 else
 {
-    config.Database = "postgres";
+    config.Storage.Database = NymGateway.Cli.Config.Sections.StorageSection.Postgres;
     // No TLS on loopback: encrypting every message to the database buys nothing on one machine.
-    config.PostgresConnectionString = Environment.GetEnvironmentVariable("NYM_LOAD_POSTGRES") ?? "Host=127.0.0.1;Port=25432;Database=nymgateway;Username=nymgateway;Password=nymgateway;SSL Mode=Disable";
-    config.ClusterId = "load-" + Guid.NewGuid().ToString("N")[..8];
+    config.Storage.PostgresConnectionString = Environment.GetEnvironmentVariable("NYM_LOAD_POSTGRES") ?? "Host=127.0.0.1;Port=25432;Database=nymgateway;Username=nymgateway;Password=nymgateway;SSL Mode=Disable";
+    config.Cluster.ClusterId = "load-" + Guid.NewGuid().ToString("N")[..8];
     var silo = GatewayHostFactory.BuildClusterSilo(config, IPAddress.Loopback);
     await silo.Services.GetRequiredService<AdoNetGatewayStore>().InitializeAsync(CancellationToken.None);
     await silo.StartAsync();
     hosts.Add(silo);
     for (int e = 0; e < edgeCount; e++)
     {
-        config.MixListeningAddress = new IPEndPoint(IPAddress.Loopback, ports[4 + 2 * e]);
-        config.ClientsListeningAddress = new IPEndPoint(IPAddress.Loopback, ports[5 + 2 * e]);
+        config.MixnetEndpoint.ListeningAddress = new IPEndPoint(IPAddress.Loopback, ports[4 + 2 * e]);
+        config.ClientsEndpoint.ListeningAddress = new IPEndPoint(IPAddress.Loopback, ports[5 + 2 * e]);
         var edge = GatewayHostFactory.BuildClusterEdge(config, identity);
         await edge.StartAsync();
         hosts.Add(edge);
-        edges.Add((config.MixListeningAddress, new Uri($"ws://{config.ClientsListeningAddress}/")));
+        edges.Add((config.MixnetEndpoint.ListeningAddress, new Uri($"ws://{config.ClientsEndpoint.ListeningAddress}/")));
     }
 }
 Console.WriteLine(edgeCount == 0 ? "mode: single process (SQLite)" : $"mode: cluster, 1 silo + {edgeCount} edge(s) (PostgreSQL)");
