@@ -27,7 +27,10 @@ public sealed class GatewayProcess : IDisposable
 
     public int ExitCode => _process.ExitCode;
 
-    public static GatewayProcess Start(string home, params string[] args)
+    public static GatewayProcess Start(string home, params string[] args) => Start(home, new Dictionary<string, string?>(), args);
+
+    /// <param name="environment">Variables set for the process on top of this one's (null removes one).</param>
+    public static GatewayProcess Start(string home, IReadOnlyDictionary<string, string?> environment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -41,6 +44,10 @@ public sealed class GatewayProcess : IDisposable
             start.ArgumentList.Add(arg);
         }
         start.Environment["HOME"] = home;
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
         var gateway = new GatewayProcess(Process.Start(start)!);
         gateway._process.OutputDataReceived += (_, e) => gateway.OnLine(e.Data);
         gateway._process.ErrorDataReceived += (_, e) => gateway.OnLine(e.Data);
@@ -49,9 +56,12 @@ public sealed class GatewayProcess : IDisposable
         return gateway;
     }
 
-    public static async Task<(int ExitCode, string Output)> RunToEndAsync(string home, params string[] args)
+    public static Task<(int ExitCode, string Output)> RunToEndAsync(string home, params string[] args) =>
+        RunToEndAsync(home, new Dictionary<string, string?>(), args);
+
+    public static async Task<(int ExitCode, string Output)> RunToEndAsync(string home, IReadOnlyDictionary<string, string?> environment, params string[] args)
     {
-        using var process = Start(home, args);
+        using var process = Start(home, environment, args);
         await process._process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
         process._process.WaitForExit(); // flushes the redirected output
         return (process.ExitCode, process.Output);
