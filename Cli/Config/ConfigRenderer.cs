@@ -25,11 +25,8 @@ public static class ConfigRenderer
         {
             var lines = section.Title.Split('\n');
             text.Append('\n').Append("##### ").Append(lines[0]).Append(" #####\n");
-            foreach (var line in lines.Skip(1))
-            {
-                text.Append("# ").Append(line).Append('\n');
-            }
-            text.Append("\n[").Append(section.Name).Append("]\n\n");
+            Comment(text, string.Join('\n', lines.Skip(1)));
+            text.Append("\n[").Append(section.Name).Append("]\n");
             var values = section.Property.GetValue(config)!;
             var tables = new List<(ConfigSchema.Key Key, Dictionary<string, string> Entries)>();
             foreach (var key in section.Keys)
@@ -41,12 +38,13 @@ public static class ConfigRenderer
                     continue;
                 }
                 bool secret = maskSecrets && key.Property.GetCustomAttribute<PasswordPropertyTextAttribute>()?.Password == true;
-                text.Append("# ").Append(key.Comment).Append('\n')
-                    .Append(key.Name).Append(" = ").Append(Value(secret ? ConnectionStrings.Mask((string)value) : value)).Append("\n\n");
+                Comment(text, key.Comment);
+                text.Append(key.Name).Append(" = ").Append(Value(secret ? ConnectionStrings.Mask((string)value) : value)).Append("\n\n");
             }
             foreach (var (key, entries) in tables)
             {
-                text.Append("# ").Append(key.Comment).Append("\n[").Append(section.Name).Append('.').Append(key.Name).Append("]\n");
+                Comment(text, key.Comment);
+                text.Append('[').Append(section.Name).Append('.').Append(key.Name).Append("]\n");
                 foreach (var (name, entry) in entries)
                 {
                     text.Append(Quote(name)).Append(" = ").Append(Quote(entry)).Append('\n');
@@ -62,6 +60,14 @@ public static class ConfigRenderer
         .SelectMany(s => s.Keys.Select(k => (k, Values: s.Property.GetValue(config)!)))
         .Any(x => x.k.Property.GetCustomAttribute<PasswordPropertyTextAttribute>()?.Password == true
                   && ConnectionStrings.HasPassword((string)x.k.Property.GetValue(x.Values)!));
+
+    private static void Comment(StringBuilder text, string comment)
+    {
+        foreach (var line in comment.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            text.Append("# ").Append(line).Append('\n');
+        }
+    }
 
     private static string Value(object value) => value switch
     {

@@ -143,6 +143,9 @@ public sealed class ConfigFileTests : IDisposable
             initial_connection_timeout = "1500ms"
             maximum_connection_buffer_size = 32
             presence_sending_delay = 10000
+            stored_messages_filename_length = 16
+            message_retrieval_limit = 5
+            cache_entry_ttl = "30s"
             """);
 
         var loaded = ConfigFile.Load(path);

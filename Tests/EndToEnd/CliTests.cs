@@ -88,6 +88,7 @@ public sealed class CliTests : IDisposable
     [InlineData("init")]
     [InlineData("run")]
     [InlineData("unregister")]
+    [InlineData("check")]
     public async Task Every_command_has_help(string command)
     {
         var result = await RunToEndAsync(command, "--help");
