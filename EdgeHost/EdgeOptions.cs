@@ -11,17 +11,7 @@ public sealed class EdgeOptions
     /// <summary>Where clients open websockets (0.9.2 default 0.0.0.0:9000).</summary>
     public IPEndPoint ClientsListen { get; set; } = new(IPAddress.Any, 9000);
 
-    /// <summary>Open mix connections allowed from one IP address.</summary>
-    public int MaxMixConnectionsPerIp { get; set; } = 64;
-
-    /// <summary>Open client websockets allowed from one IP address.</summary>
-    public int MaxClientConnectionsPerIp { get; set; } = 256;
-
-    /// <summary>Frames unwrapped and delivered together from one mix connection.</summary>
-    public int MaxFramesPerBatch { get; set; } = 256;
-
-    /// <summary>Largest websocket message accepted from a client (a ForwardSphinx of an extended packet is 33,185 bytes).</summary>
-    public int MaxClientMessageBytes { get; set; } = 64 * 1024;
+    public EdgeLimits Limits { get; set; } = new();
 
     /// <summary>How long a connected client's inbox may go without a full re-read from the store.</summary>
     public TimeSpan InboxRedrainInterval { get; set; } = TimeSpan.FromSeconds(10);
@@ -31,7 +21,4 @@ public sealed class EdgeOptions
 
     /// <summary>On stop, how long open connections get to store what they received and close, and the forwarder to send its queue.</summary>
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(10);
-
-    /// <summary>Time a client has to finish authentication or registration.</summary>
-    public TimeSpan AuthenticationTimeout { get; set; } = TimeSpan.FromSeconds(60);
 }

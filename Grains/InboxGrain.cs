@@ -51,13 +51,13 @@ public sealed partial class InboxGrain(IGatewayStore store, IOptions<GatewayStor
         }
 
         _stored ??= await store.CountAsync(address);
-        int room = Math.Max(0, options.Value.MaxMessagesPerInbox - _stored.Value);
+        int room = Math.Max(0, options.Value.Retention.MaxMessagesPerInbox - _stored.Value);
         var accepted = messages.Length <= room ? messages : messages[..room];
         // Senders can keep a full inbox full: said once until it drains, the edges count every refusal.
         if (accepted.Length < messages.Length && !_fullReported)
         {
             _fullReported = true;
-            LogFull(logger, new ClientAddressPrefix(address), options.Value.MaxMessagesPerInbox);
+            LogFull(logger, new ClientAddressPrefix(address), options.Value.Retention.MaxMessagesPerInbox);
         }
         if (accepted.Length == 0)
         {
@@ -84,7 +84,7 @@ public sealed partial class InboxGrain(IGatewayStore store, IOptions<GatewayStor
         if (_stored is { } stored)
         {
             _stored = Math.Max(0, stored - ids.Length);
-            _fullReported &= _stored >= options.Value.MaxMessagesPerInbox;
+            _fullReported &= _stored >= options.Value.Retention.MaxMessagesPerInbox;
         }
     }
 

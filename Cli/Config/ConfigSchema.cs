@@ -19,7 +19,7 @@ public static class ConfigSchema
 
     public static IReadOnlyList<Section> Sections { get; } = typeof(GatewayConfig).GetProperties()
         .Where(p => p.GetCustomAttribute<DescriptionAttribute>() is not null)
-        .Select(p => new Section(TomlName(p), p, Comment(p), p.PropertyType.GetProperties().Select(k => new Key(TomlName(k), k, Comment(k))).ToList()))
+        .Select(p => new Section(TomlName(p), p, Comment(p), BaseFirst(p.PropertyType).Select(k => new Key(TomlName(k), k, Comment(k))).ToList()))
         .ToList();
 
     public static Section? Find(string name) => Sections.FirstOrDefault(s => s.Name == name);
@@ -29,6 +29,11 @@ public static class ConfigSchema
 
     /// <summary>Keys whose value is a table of free-form keys (e.g. [logging.categories]).</summary>
     public static bool IsTable(Key key) => key.Property.PropertyType == typeof(Dictionary<string, string>);
+
+    /// <summary>A section's keys in declaration order, a base class's (e.g. the forwarder's options under [debug]) first.</summary>
+    private static IEnumerable<PropertyInfo> BaseFirst(Type type) =>
+        (type.BaseType is { } parent && parent != typeof(object) ? BaseFirst(parent) : [])
+        .Concat(type.GetProperties(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly));
 
     private static string TomlName(PropertyInfo p) => Naming.ConvertName(p.Name);
 

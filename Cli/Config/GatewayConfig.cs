@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using NymGateway.Cli.Config.Sections;
+using NymGateway.EdgeHost;
 using Tomlyn.Serialization;
 
 namespace NymGateway.Cli.Config;
@@ -35,7 +36,7 @@ public sealed class GatewayConfig
     public ClusterSection Cluster { get; set; } = new();
 
     [Description("limits (NymGateway.Orleans)")]
-    public LimitsSection Limits { get; set; } = new();
+    public EdgeLimits Limits { get; set; } = new();
 
     [Description("admin endpoint: /health and /metrics (NymGateway.Orleans)")]
     public AdminSection Admin { get; set; } = new();

@@ -19,21 +19,12 @@ public static class RuntimeOptions
     {
         MixListen = c.MixnetEndpoint.ListeningAddress,
         ClientsListen = c.ClientsEndpoint.ListeningAddress,
-        MaxMixConnectionsPerIp = c.Limits.MaxMixConnectionsPerIp,
-        MaxClientConnectionsPerIp = c.Limits.MaxClientConnectionsPerIp,
-        MaxClientMessageBytes = c.Limits.MaxClientMessageBytes,
-        AuthenticationTimeout = c.Limits.AuthenticationTimeout,
-        MaxFramesPerBatch = c.Limits.MaxFramesPerBatch,
+        Limits = c.Limits,
         InboxRedrainInterval = c.Cluster.InboxRedrainInterval,
     };
 
-    public static ForwarderOptions Forwarder(GatewayConfig c) => new()
-    {
-        InitialReconnectionBackoff = c.Debug.PacketForwardingInitialBackoff,
-        MaximumReconnectionBackoff = c.Debug.PacketForwardingMaximumBackoff,
-        InitialConnectionTimeout = c.Debug.InitialConnectionTimeout,
-        MaximumConnectionBufferSize = c.Debug.MaximumConnectionBufferSize,
-    };
+    /// <summary>[debug] is the forwarder's options class, with 0.9.2's other debug keys on top.</summary>
+    public static ForwarderOptions Forwarder(GatewayConfig c) => c.Debug;
 
     /// <param name="unregisterOnShutdown">False on cluster edges: one edge stopping must not delist a gateway whose other edges still serve.</param>
     public static PresenceOptions Presence(GatewayConfig c, GatewayIdentity identity, bool unregisterOnShutdown) => new()
@@ -61,9 +52,7 @@ public static class RuntimeOptions
         {
             Provider = c.UsesPostgres ? StoreProvider.Postgres : StoreProvider.Sqlite,
             ConnectionString = c.UsesPostgres ? c.Storage.PostgresConnectionString : $"Data Source={sqlitePath}",
-            MaxMessagesPerInbox = c.Storage.MaxMessagesPerInbox,
-            MaxMessageAge = c.Storage.MaxMessageAge,
-            SweepInterval = c.Storage.SweepInterval,
+            Retention = c.Storage,
         };
     }
 

@@ -42,7 +42,7 @@ public sealed class ClientSession(
         using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(ended.Token))
         using (draining.Register(() => _ = GoAwayAsync(ended)))
         {
-            deadline.CancelAfter(options.AuthenticationTimeout);
+            deadline.CancelAfter(options.Limits.AuthenticationTimeout);
             try
             {
                 client = await AuthenticateAsync(deadline.Token);
@@ -51,7 +51,7 @@ public sealed class ClientSession(
             {
                 if (throttles.FailedAuthentications.TryEnter())
                 {
-                    logger.AuthenticationTimedOut(options.AuthenticationTimeout);
+                    logger.AuthenticationTimedOut(options.Limits.AuthenticationTimeout);
                 }
                 await socket.CloseAsync(WebSocketCloseStatus.PolicyViolation, "authentication timed out");
                 return;

@@ -20,7 +20,7 @@ public sealed class ClientWebSocketEndpoint(
     TimeProvider time,
     ILoggerFactory loggers)
 {
-    private readonly ConnectionLimiter _limiter = new(options.Value.MaxClientConnectionsPerIp);
+    private readonly ConnectionLimiter _limiter = new(options.Value.Limits.MaxClientConnectionsPerIp);
     private readonly ILogger _logger = loggers.CreateLogger<ClientSession>();
     private readonly ClientLogThrottles _throttles = new(loggers.CreateLogger<ClientSession>(), time);
 
@@ -42,7 +42,7 @@ public sealed class ClientWebSocketEndpoint(
         {
             if (_throttles.RefusedConnections.TryEnter())
             {
-                _logger.WebSocketRefused(remote, options.Value.MaxClientConnectionsPerIp);
+                _logger.WebSocketRefused(remote, options.Value.Limits.MaxClientConnectionsPerIp);
             }
             context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
             return;
@@ -51,7 +51,7 @@ public sealed class ClientWebSocketEndpoint(
         try
         {
             using var webSocket = await context.WebSockets.AcceptWebSocketAsync();
-            using var channel = new WebSocketChannel(webSocket, options.Value.MaxClientMessageBytes);
+            using var channel = new WebSocketChannel(webSocket, options.Value.Limits.MaxClientMessageBytes);
             var session = new ClientSession(channel, identity, cluster, forwarder, options.Value, metrics, clusterChanges, _throttles, _logger);
             await session.RunAsync(context.RequestAborted, drain.Draining);
             await channel.CloseAsync(WebSocketCloseStatus.NormalClosure, "");

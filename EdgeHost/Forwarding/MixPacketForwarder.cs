@@ -88,8 +88,8 @@ public sealed class MixPacketForwarder : IAsyncDisposable
             return TimeSpan.Zero;
         }
         var o = _options;
-        double ms = o.InitialReconnectionBackoff.TotalMilliseconds * Math.Pow(2, Math.Min(failures, 30));
-        return TimeSpan.FromMilliseconds(Math.Min(ms, o.MaximumReconnectionBackoff.TotalMilliseconds));
+        double ms = o.PacketForwardingInitialBackoff.TotalMilliseconds * Math.Pow(2, Math.Min(failures, 30));
+        return TimeSpan.FromMilliseconds(Math.Min(ms, o.PacketForwardingMaximumBackoff.TotalMilliseconds));
     }
 
     private sealed class Hop

@@ -18,7 +18,7 @@ namespace NymGateway.EdgeHost.Mix;
 public sealed class MixConnectionHandler(PacketIngest ingest, ConnectionDrain drain, IOptions<EdgeOptions> options, TimeProvider time, ILogger<MixConnectionHandler> logger)
     : ConnectionHandler
 {
-    private readonly ConnectionLimiter _limiter = new(options.Value.MaxMixConnectionsPerIp);
+    private readonly ConnectionLimiter _limiter = new(options.Value.Limits.MaxMixConnectionsPerIp);
     private readonly LogThrottle _refusedLog = new(logger, "Refused mix connections", time);
     private readonly LogThrottle _corruptedLog = new(logger, "Corrupted mix connections", time);
 
@@ -34,7 +34,7 @@ public sealed class MixConnectionHandler(PacketIngest ingest, ConnectionDrain dr
         {
             if (_refusedLog.TryEnter())
             {
-                logger.MixConnectionRefused(remote, options.Value.MaxMixConnectionsPerIp);
+                logger.MixConnectionRefused(remote, options.Value.Limits.MaxMixConnectionsPerIp);
             }
             connection.Abort();
             return;
@@ -112,7 +112,7 @@ public sealed class MixConnectionHandler(PacketIngest ingest, ConnectionDrain dr
         frames.Clear();
         var status = FrameStatus.NeedMoreData;
         long bytes = 0;
-        while (frames.Count < options.Value.MaxFramesPerBatch)
+        while (frames.Count < options.Value.Limits.MaxFramesPerBatch)
         {
             status = SphinxFrameCodec.TryDecode(ref buffer, out var frame, out error);
             if (status != FrameStatus.Frame)

@@ -17,11 +17,5 @@ public sealed class GatewayStoreOptions
     /// <summary>Most writes one transaction commits together (group commit).</summary>
     public int MaxWritesPerCommit { get; set; } = 1024;
 
-    /// <summary>Most messages kept for one client; further deliveries are refused until it drains.</summary>
-    public int MaxMessagesPerInbox { get; set; } = 10_000;
-
-    /// <summary>Messages older than this are deleted by the sweeper (upstream later chose 24 h).</summary>
-    public TimeSpan MaxMessageAge { get; set; } = TimeSpan.FromHours(24);
-
-    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromHours(1);
+    public InboxRetention Retention { get; set; } = new();
 }

@@ -10,20 +10,20 @@ public sealed partial class InboxSweeper(IGatewayStore store, IOptions<GatewaySt
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(options.Value.SweepInterval);
+        using var timer = new PeriodicTimer(options.Value.Retention.SweepInterval);
         do
         {
             try
             {
-                int deleted = await store.DeleteOlderThanAsync(DateTimeOffset.UtcNow - options.Value.MaxMessageAge);
+                int deleted = await store.DeleteOlderThanAsync(DateTimeOffset.UtcNow - options.Value.Retention.MaxMessageAge);
                 if (deleted > 0)
                 {
-                    LogSwept(logger, deleted, options.Value.MaxMessageAge);
+                    LogSwept(logger, deleted, options.Value.Retention.MaxMessageAge);
                 }
             }
             catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException)
             {
-                LogSweepFailed(logger, ex, options.Value.SweepInterval);
+                LogSweepFailed(logger, ex, options.Value.Retention.SweepInterval);
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));

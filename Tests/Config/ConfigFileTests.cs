@@ -31,7 +31,7 @@ public sealed class ConfigFileTests : IDisposable
         var path = WriteDefaultWith("max_messages_per_inbox = 10000", "max_mesages_per_inbox = 5");
 
         var error = Assert.Throws<ConfigException>(() => ConfigFile.Load(path));
-        Assert.StartsWith($"{path}:{LineOf(path, "max_mesages_per_inbox")}: unknown key 'max_mesages_per_inbox' in [storage] (known: database, ", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith($"{path}:{LineOf(path, "max_mesages_per_inbox")}: unknown key 'max_mesages_per_inbox' in [storage] (known: max_messages_per_inbox, ", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

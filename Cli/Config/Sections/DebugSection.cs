@@ -1,24 +1,11 @@
 using System.ComponentModel;
-using System.ComponentModel.DataAnnotations;
+using NymGateway.EdgeHost.Forwarding;
 
 namespace NymGateway.Cli.Config.Sections;
 
-/// <summary>[debug]: 0.9.2's keys and defaults.</summary>
-public sealed class DebugSection
+/// <summary>[debug]: 0.9.2's keys and defaults; the forwarder's are its options class itself.</summary>
+public sealed class DebugSection : ForwarderOptions
 {
-    [Description("Initial value of an exponential backoff to reconnect to dropped TCP connection when\nforwarding sphinx packets.")]
-    public TimeSpan PacketForwardingInitialBackoff { get; set; } = TimeSpan.FromSeconds(10);
-
-    [Description("Maximum value of an exponential backoff to reconnect to dropped TCP connection when\nforwarding sphinx packets.")]
-    public TimeSpan PacketForwardingMaximumBackoff { get; set; } = TimeSpan.FromSeconds(300);
-
-    [Description("Timeout for establishing initial connection when trying to forward a sphinx packet.")]
-    public TimeSpan InitialConnectionTimeout { get; set; } = TimeSpan.FromMilliseconds(1500);
-
-    [Description("Maximum number of packets that can be stored waiting to get sent to a particular connection.")]
-    [Range(1, int.MaxValue)]
-    public int MaximumConnectionBufferSize { get; set; } = 32;
-
     [Description("Delay between each subsequent presence data being sent.")]
     public TimeSpan PresenceSendingDelay { get; set; } = TimeSpan.FromSeconds(10);
 

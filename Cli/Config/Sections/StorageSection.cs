@@ -1,10 +1,10 @@
 using System.ComponentModel;
-using System.ComponentModel.DataAnnotations;
+using NymGateway.Grains.Storage;
 
 namespace NymGateway.Cli.Config.Sections;
 
-/// <summary>[storage] (ours): where the ledger and inboxes live, and their bounds.</summary>
-public sealed class StorageSection
+/// <summary>[storage] (ours): where the ledger and inboxes live; their bounds are the store's own <see cref="InboxRetention"/>.</summary>
+public sealed class StorageSection : InboxRetention
 {
     public const string Sqlite = "sqlite";
     public const string Postgres = "postgres";
@@ -18,14 +18,4 @@ public sealed class StorageSection
     [Description("PostgreSQL connection string; NYM_GATEWAY_DATABASE overrides it, so the password need not sit in this file.")]
     [PasswordPropertyText(true)]
     public string PostgresConnectionString { get; set; } = "";
-
-    [Description("Most messages kept for one client; further ones are dropped until it drains.")]
-    [Range(1, int.MaxValue)]
-    public int MaxMessagesPerInbox { get; set; } = 10_000;
-
-    [Description("Messages older than this are deleted.")]
-    public TimeSpan MaxMessageAge { get; set; } = TimeSpan.FromHours(24);
-
-    [Description("How often old messages are swept.")]
-    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromHours(1);
 }

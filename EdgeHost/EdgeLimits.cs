@@ -1,10 +1,10 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 
-namespace NymGateway.Cli.Config.Sections;
+namespace NymGateway.EdgeHost;
 
-/// <summary>[limits] (ours): what one peer may hold of an edge.</summary>
-public sealed class LimitsSection
+/// <summary>What one peer may hold of an edge; config.toml's [limits] binds into this class (the descriptions are its comments).</summary>
+public sealed class EdgeLimits
 {
     [Description("Open mix connections allowed from one IP address.")]
     [Range(1, int.MaxValue)]
