@@ -77,6 +77,19 @@ public sealed class ConfigCliTests : IDisposable
     }
 
     [Fact]
+    public async Task A_silo_started_with_only_NYM_GATEWAY_DATABASE_goes_for_postgres()
+    {
+        var ports = FreePorts.Take(3);
+        Assert.Equal(0, (await RunAsync("init", "--id", "gw", "--mix-host", "127.0.0.1", "--clients-host", "127.0.0.1")).ExitCode);
+        var nowhere = $"Host=127.0.0.1;Port={ports[2]};Database=none;Username=none;Password=none;Timeout=2";
+
+        using var silo = GatewayProcess.Start(_home.Path, new Dictionary<string, string?> { ["NYM_GATEWAY_DATABASE"] = nowhere },
+            "silo", "--id", "gw", "--silo-port", $"{ports[0]}", "--gateway-port", $"{ports[1]}");
+        await silo.WaitForAsync("Cannot reach the database", TimeSpan.FromSeconds(60));
+        Assert.DoesNotContain("needs PostgreSQL", silo.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_gateway_folder_copied_to_another_home_finds_its_keys()
     {
         Assert.Equal(0, (await RunAsync("init", "--id", "gw", "--mix-host", "127.0.0.1", "--clients-host", "127.0.0.1")).ExitCode);
