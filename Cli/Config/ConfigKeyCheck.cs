@@ -12,7 +12,7 @@ public static class ConfigKeyCheck
     public static Dictionary<string, int> Check(DocumentSyntax document, string path)
     {
         var lines = new Dictionary<string, int>();
-        foreach (var stray in document.KeyValues)
+        if (document.KeyValues.FirstOrDefault() is { } stray)
         {
             throw new ConfigException($"{path}:{Line(stray)}: key '{Name(stray.Key)}' outside a section (known sections: {KnownSections()})");
         }

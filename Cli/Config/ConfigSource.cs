@@ -10,6 +10,14 @@ public sealed class ConfigSource(string path, IReadOnlyDictionary<string, int> l
         lines.TryGetValue($"{section}.{key}", out int line) ? $"{Path}:{line}: [{section}] {key}" : $"{Path}: [{section}] {key}";
 
     /// <summary>The key on <paramref name="line"/>, as <see cref="At"/> names it.</summary>
-    public string AtLine(int line) =>
-        lines.FirstOrDefault(l => l.Value == line).Key is { } key ? At(key[..key.IndexOf('.', StringComparison.Ordinal)], key[(key.IndexOf('.', StringComparison.Ordinal) + 1)..]) : $"{Path}:{line}:";
+    public string AtLine(int line)
+    {
+        var key = lines.FirstOrDefault(l => l.Value == line).Key;
+        if (key is null)
+        {
+            return $"{Path}:{line}:";
+        }
+        int dot = key.IndexOf('.', StringComparison.Ordinal);
+        return At(key[..dot], key[(dot + 1)..]);
+    }
 }
