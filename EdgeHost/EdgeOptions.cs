@@ -1,4 +1,5 @@
 using System.Net;
+using NymGateway.EdgeHost.Shutdown;
 
 namespace NymGateway.EdgeHost;
 
@@ -19,6 +20,6 @@ public sealed class EdgeOptions
     /// <summary>Stored messages read per page when draining an inbox.</summary>
     public int InboxPageSize { get; set; } = 256;
 
-    /// <summary>On stop, how long open connections get to store what they received and close, and the forwarder to send its queue.</summary>
-    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(10);
+    /// <summary>How a stop drains the connections ([shutdown]).</summary>
+    public DrainOptions Shutdown { get; set; } = new();
 }

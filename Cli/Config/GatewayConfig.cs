@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using NymGateway.Cli.Config.Sections;
 using NymGateway.EdgeHost;
+using NymGateway.EdgeHost.Shutdown;
 using Tomlyn.Serialization;
 
 namespace NymGateway.Cli.Config;
@@ -40,6 +41,9 @@ public sealed class GatewayConfig
 
     [Description("admin endpoint: /health and /metrics (NymGateway.Orleans)")]
     public AdminSection Admin { get; set; } = new();
+
+    [Description("shutdown (NymGateway.Orleans)")]
+    public DrainOptions Shutdown { get; set; } = new();
 
     /// <summary>The gateway's own directory (<c>~/.nym/gateways/ID</c>, the one holding config/); relative paths resolve against it.</summary>
     [TomlIgnore]

@@ -105,7 +105,7 @@ public static class GatewayHostFactory
         var edge = RuntimeOptions.Edge(config);
         var admin = RuntimeOptions.Admin(config);
         // The drain, then the silo's or cluster client's own graceful stop.
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = edge.DrainTimeout + TimeSpan.FromSeconds(20));
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = edge.Shutdown.DrainTimeout + TimeSpan.FromSeconds(20));
         builder.Services.AddGatewayEdge(identity, edge, RuntimeOptions.Forwarder(config), RuntimeOptions.Presence(config, identity, unregisterOnShutdown));
         if (admin is not null)
         {

@@ -20,6 +20,7 @@ public static class RuntimeOptions
         MixListen = c.MixnetEndpoint.ListeningAddress,
         ClientsListen = c.ClientsEndpoint.ListeningAddress,
         Limits = c.Limits,
+        Shutdown = c.Shutdown,
         InboxRedrainInterval = c.Cluster.InboxRedrainInterval,
     };
 

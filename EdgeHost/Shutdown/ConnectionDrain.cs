@@ -9,7 +9,7 @@ namespace NymGateway.EdgeHost.Shutdown;
 /// The edge's part of a graceful stop. It runs before any hosted service stops (Kestrel would
 /// otherwise wait out its whole shutdown timeout for connections that never end by themselves):
 /// it tells every mix connection and client session to finish what it already read and close,
-/// waits for them within <see cref="EdgeOptions.DrainTimeout"/>, then lets the forwarder send
+/// waits for them within <see cref="DrainOptions.DrainTimeout"/>, then lets the forwarder send
 /// what is still queued (the SURB-ACKs of the last batches).
 /// </summary>
 public sealed partial class ConnectionDrain(MixPacketForwarder forwarder, IOptions<EdgeOptions> options, ILogger<ConnectionDrain> logger)
@@ -39,8 +39,8 @@ public sealed partial class ConnectionDrain(MixPacketForwarder forwarder, IOptio
         {
             _idle.TrySetResult(); // the last one closed before the cancellation was visible to it
         }
-        await _idle.Task.WaitAsync(options.Value.DrainTimeout, cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
-        var left = options.Value.DrainTimeout - TimeProvider.System.GetElapsedTime(started);
+        await _idle.Task.WaitAsync(options.Value.Shutdown.DrainTimeout, cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
+        var left = options.Value.Shutdown.DrainTimeout - TimeProvider.System.GetElapsedTime(started);
         int unsent = await forwarder.FlushAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero);
         LogDrained(Volatile.Read(ref _open), unsent, TimeProvider.System.GetElapsedTime(started).TotalMilliseconds);
     }

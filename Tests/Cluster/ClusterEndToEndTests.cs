@@ -45,10 +45,9 @@ public sealed class ClusterEndToEndTests(ITestOutputHelper output) : IAsyncLifet
         var (_, init) = await GatewayProcess.RunToEndAsync(_home.Path, "init", "--id", "cl", "--mix-host", "127.0.0.1", "--clients-host", "127.0.0.1",
             "--validator", "", "--database", PostgresServer.ConnectionString, "--cluster-id", _cluster);
         Assert.Contains("Gateway configuration completed", init, StringComparison.Ordinal);
-        var data = Path.Combine(_home.Path, ".nym", "gateways", "cl", "data");
-        PemKey.TryDecode(File.ReadAllText(Path.Combine(data, "public_identity.pem")), PemKey.IdentityPublicTag, 32, out var identity, out _);
-        IdentityPublicKey.TryFromBytes(identity, out _gatewayIdentity, out _);
-        PemKey.TryDecode(File.ReadAllText(Path.Combine(data, "public_sphinx.pem")), PemKey.EncryptionPublicTag, 32, out _sphinxKey, out _);
+        var folder = new GatewayFolder(_home.Path, "cl");
+        _gatewayIdentity = folder.Identity;
+        _sphinxKey = folder.SphinxKey;
 
         var silos = new[] { StartSilo(0), StartSilo(1) };
         foreach (var silo in silos)

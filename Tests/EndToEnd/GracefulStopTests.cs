@@ -39,8 +39,9 @@ public sealed class GracefulStopTests(ITestOutputHelper output) : IDisposable
 
         using var gateway = GatewayProcess.Start(_home.Path, run);
         await gateway.WaitForAsync("Finished nym gateway startup procedure", TimeSpan.FromSeconds(60));
-        var sphinxKey = ReadSphinxKey();
-        var gatewayIdentity = ReadIdentityKey();
+        var folder = new GatewayFolder(_home.Path, "stop");
+        var sphinxKey = folder.SphinxKey;
+        var gatewayIdentity = folder.Identity;
 
         await using var online = await TestClient.ConnectAsync(clients);
         Assert.Equal(new ServerResponse.Register(true), await online.RegisterAsync(gatewayIdentity, Timeout));
@@ -150,21 +151,6 @@ public sealed class GracefulStopTests(ITestOutputHelper output) : IDisposable
             received.Add(Index(await client.ReceivePushAsync(Timeout)));
         }
         return received;
-    }
-
-    private byte[] ReadSphinxKey()
-    {
-        var pem = File.ReadAllText(Path.Combine(_home.Path, ".nym", "gateways", "stop", "data", "public_sphinx.pem"));
-        Assert.True(PemKey.TryDecode(pem, PemKey.EncryptionPublicTag, 32, out var key, out _));
-        return key;
-    }
-
-    private IdentityPublicKey ReadIdentityKey()
-    {
-        var pem = File.ReadAllText(Path.Combine(_home.Path, ".nym", "gateways", "stop", "data", "public_identity.pem"));
-        Assert.True(PemKey.TryDecode(pem, PemKey.IdentityPublicTag, 32, out var bytes, out _));
-        Assert.True(IdentityPublicKey.TryFromBytes(bytes, out var key, out _));
-        return key;
     }
 
     private static byte[] Message(int i) => BitConverter.GetBytes(i);

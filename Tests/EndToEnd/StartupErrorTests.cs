@@ -79,11 +79,8 @@ public sealed class StartupErrorTests : IDisposable
         AssertRefused(await GatewayProcess.RunToEndAsync(_home.Path, Run("second", [ports[4], ports[5], ports[2], ports[3]])),
             $"127.0.0.1:{ports[2]} (Orleans silo port: --silo-port");
 
-        var pem = File.ReadAllText(Path.Combine(_home.Path, ".nym", "gateways", "first", "data", "public_identity.pem"));
-        Assert.True(PemKey.TryDecode(pem, PemKey.IdentityPublicTag, 32, out var bytes, out _));
-        Assert.True(IdentityPublicKey.TryFromBytes(bytes, out var identity, out _));
         await using var client = await TestClient.ConnectAsync(new Uri($"ws://127.0.0.1:{ports[1]}/"));
-        Assert.Equal(new ServerResponse.Register(true), await client.RegisterAsync(identity, TimeSpan.FromSeconds(15)));
+        Assert.Equal(new ServerResponse.Register(true), await client.RegisterAsync(new GatewayFolder(_home.Path, "first").Identity, TimeSpan.FromSeconds(15)));
     }
 
     [Fact]
