@@ -27,6 +27,9 @@ public sealed class GatewayProcess : IDisposable
 
     public int ExitCode => _process.ExitCode;
 
+    /// <summary>Resident memory now, from /proc (Linux).</summary>
+    public long ResidentBytes => long.Parse(File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal))[6..^2].Trim(), System.Globalization.CultureInfo.InvariantCulture) * 1024;
+
     public static GatewayProcess Start(string home, params string[] args) => Start(home, new Dictionary<string, string?>(), args);
 
     /// <param name="environment">Variables set for the process on top of this one's (null removes one).</param>
