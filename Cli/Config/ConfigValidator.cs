@@ -33,6 +33,13 @@ public static class ConfigValidator
         Require(ConfigValues.IsClientsAnnounce(c.ClientsEndpoint.AnnounceAddress), at.At("clients_endpoint", "announce_address"),
             $"'{c.ClientsEndpoint.AnnounceAddress}' is not a ws:// or wss:// address");
 
+        // The directory hands the announced addresses to mix nodes and clients; 0.9.2 announced 0.0.0.0 when bound to it.
+        bool presence = g.ValidatorRestUrl.Length > 0;
+        Require(!presence || !ConfigValues.AnnouncesUnspecifiedHost(c.MixnetEndpoint.AnnounceAddress), at.At("mixnet_endpoint", "announce_address"),
+            $"'{c.MixnetEndpoint.AnnounceAddress}' cannot be announced: nobody can connect to it. Pass --mix-announce-host with this host's public address (or --validator \"\" for no presence)");
+        Require(!presence || !ConfigValues.AnnouncesUnspecifiedHost(c.ClientsEndpoint.AnnounceAddress), at.At("clients_endpoint", "announce_address"),
+            $"'{c.ClientsEndpoint.AnnounceAddress}' cannot be announced: nobody can connect to it. Pass --clients-announce-host with this host's public address (or --validator \"\" for no presence)");
+
         Require(LogLevels.TryParse(c.Logging.Level, out _), at.At("logging", "level"), $"'{c.Logging.Level}' is not a log level ({LogLevels.Known})");
         foreach (var (category, level) in c.Logging.Categories)
         {

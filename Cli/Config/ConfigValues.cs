@@ -28,4 +28,11 @@ public static class ConfigValues
     /// <summary>ws:// or wss:// with a host, as clients open it.</summary>
     public static bool IsClientsAnnounce(string address) =>
         Uri.TryCreate(address, UriKind.Absolute, out var uri) && uri.Scheme is "ws" or "wss" && uri.Host.Length > 0;
+
+    /// <summary>An announced address whose host is 0.0.0.0 or :: (a bind-everything address nobody can connect to).</summary>
+    public static bool AnnouncesUnspecifiedHost(string address)
+    {
+        var host = Uri.TryCreate(address, UriKind.Absolute, out var uri) && uri.Scheme is "ws" or "wss" ? uri.Host : address[..Math.Max(0, address.LastIndexOf(':'))];
+        return System.Net.IPAddress.TryParse(host.Trim('[', ']'), out var ip) && (ip.Equals(System.Net.IPAddress.Any) || ip.Equals(System.Net.IPAddress.IPv6Any));
+    }
 }

@@ -121,6 +121,19 @@ public sealed class ConfigCliTests : IDisposable
     }
 
     [Fact]
+    public async Task Announcing_the_unspecified_address_is_refused_while_presence_is_on()
+    {
+        var refused = await RunAsync("init", "--id", "gw", "--mix-host", "0.0.0.0", "--clients-host", "0.0.0.0");
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("'0.0.0.0:1789' cannot be announced: nobody can connect to it. Pass --mix-announce-host", refused.Output, StringComparison.Ordinal);
+
+        var announced = await RunAsync("init", "--id", "gw", "--mix-host", "0.0.0.0", "--clients-host", "0.0.0.0", "--mix-announce-host", "10.0.0.20", "--clients-announce-host", "10.0.0.20");
+        Assert.Equal(0, announced.ExitCode);
+        var local = await RunAsync("init", "--id", "local", "--mix-host", "0.0.0.0", "--clients-host", "0.0.0.0", "--validator", "");
+        Assert.Equal(0, local.ExitCode);
+    }
+
+    [Fact]
     public async Task A_typo_in_the_config_stops_run_with_the_file_line_and_key_before_anything_starts()
     {
         Assert.Equal(0, (await RunAsync("init", "--id", "gw", "--mix-host", "127.0.0.1", "--clients-host", "127.0.0.1")).ExitCode);
