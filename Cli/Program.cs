@@ -12,6 +12,7 @@ var root = new RootCommand("Implementation of the Nym Mixnet Gateway, on Microso
     EdgeCommand.Create(),
     UnregisterCommand.Create(),
     CheckCommand.Create(),
+    UpgradeCommand.Create(),
 };
 var parsed = root.Parse(args);
 if (parsed.Action is ParseErrorAction parseError)

@@ -89,6 +89,7 @@ public sealed class CliTests : IDisposable
     [InlineData("run")]
     [InlineData("unregister")]
     [InlineData("check")]
+    [InlineData("upgrade")]
     public async Task Every_command_has_help(string command)
     {
         var result = await RunToEndAsync(command, "--help");

@@ -121,6 +121,25 @@ public sealed class ConfigCliTests : IDisposable
     }
 
     [Fact]
+    public async Task Upgrade_takes_a_0_9_1_config_to_0_9_2_and_refuses_older_ones()
+    {
+        Assert.Equal(0, (await RunAsync("init", "--id", "old", "--mix-host", "127.0.0.1", "--clients-host", "127.0.0.1")).ExitCode);
+        var path = ConfigPath("old");
+        File.WriteAllText(path, File.ReadAllText(path).Replace("version = \"0.9.2\"", "version = \"0.9.1\"", StringComparison.Ordinal));
+        var upgraded = await RunAsync("upgrade", "--id", "old", "--incentives-address", "payme");
+        Assert.Equal(0, upgraded.ExitCode);
+        Assert.Contains("Upgrade from 0.9.1 to 0.9.2 was successful!", upgraded.Output, StringComparison.Ordinal);
+        Assert.Contains("version = \"0.9.2\"", File.ReadAllText(path), StringComparison.Ordinal);
+        Assert.Contains("incentives_address = \"payme\"", File.ReadAllText(path), StringComparison.Ordinal);
+        Assert.Contains("You're using the most recent version!", (await RunAsync("upgrade", "--id", "old")).Output, StringComparison.Ordinal);
+
+        File.WriteAllText(path, File.ReadAllText(path).Replace("version = \"0.9.2\"", "version = \"0.8.1\"", StringComparison.Ordinal));
+        var refused = await RunAsync("upgrade", "--id", "old");
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("Cannot perform upgrade from 0.8.1 to 0.9.2", refused.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Announcing_the_unspecified_address_is_refused_while_presence_is_on()
     {
         var refused = await RunAsync("init", "--id", "gw", "--mix-host", "0.0.0.0", "--clients-host", "0.0.0.0");
