@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A PostgreSQL instance of this project's own, never the machine's system cluster: its own data
-# directory and port, created with initdb and run with pg_ctl, listening on 127.0.0.1 only, with
-# the role and database nymgateway / nymgateway (password nymgateway). Installs the server from
+# directory and port, created with initdb and run with pg_ctl, listening on 127.0.0.1 only (unless
+# told otherwise), with the role and database nymgateway / nymgateway (password nymgateway). Installs the server from
 # Debian's packages when it is missing (as root). Idempotent: run it as often as you like.
 #   bash scripts/postgres.sh [start]    create it the first time, start it, print its connection string
 #   bash scripts/postgres.sh restart    restart it (the crash test does this to the test instance)
@@ -9,11 +9,16 @@
 #   bash scripts/postgres.sh status     exit status 0 when it runs
 # NYM_PG_PORT picks the instance (default 25432; scripts/test.sh uses 25433 for the tests' own);
 # its data lives in NYM_PG_DATA (default /tmp/nymgateway-pg-<port>).
+# For hosts on other machines (the fleet tests' database host): NYM_PG_LISTEN is the address to listen
+# on (default 127.0.0.1) and NYM_PG_ALLOW a network (e.g. 10.0.0.0/24) allowed in with the password.
+# Both apply at start.
 # As root the server runs as the postgres user, since initdb and postgres refuse to run as root.
 set -euo pipefail
 action="${1:-start}"
 port="${NYM_PG_PORT:-25432}"
 data="${NYM_PG_DATA:-/tmp/nymgateway-pg-${port}}"
+listen="${NYM_PG_LISTEN:-127.0.0.1}"
+allow="${NYM_PG_ALLOW:-}"
 die() { echo "postgres.sh: $*" >&2; exit 1; }
 case "$action" in start | restart | stop | status) ;; *) die "unknown action '$action' (start, restart, stop, status)" ;; esac
 
@@ -52,21 +57,21 @@ running() { [ -f "$data/PG_VERSION" ] && as_owner "$bin/pg_ctl" -D "$data" statu
 
 case "$action" in
   status)
-    if running; then echo "PostgreSQL $version on 127.0.0.1:$port runs ($data)"; exit 0; fi
-    echo "PostgreSQL on 127.0.0.1:$port is not running ($data)"; exit 3 ;;
+    if running; then echo "PostgreSQL $version on $listen:$port runs ($data)"; exit 0; fi
+    echo "PostgreSQL on $listen:$port is not running ($data)"; exit 3 ;;
   stop)
     if running; then as_owner "$bin/pg_ctl" -D "$data" -m fast -w stop >/dev/null; fi
-    echo "PostgreSQL on 127.0.0.1:$port stopped"; exit 0 ;;
+    echo "PostgreSQL on $listen:$port stopped"; exit 0 ;;
   restart)
     # Only ever an instance this script created and started.
     [ -f "$data/nymgateway.conf" ] || die "$data is not an instance created by this script; nothing to restart"
-    running || die "PostgreSQL on 127.0.0.1:$port ($data) is not running; nothing to restart"
+    running || die "PostgreSQL on $listen:$port ($data) is not running; nothing to restart"
     as_owner "$bin/pg_ctl" -D "$data" -m fast -w -t 60 restart -l "$data/server.log" >/dev/null
-    echo "PostgreSQL on 127.0.0.1:$port restarted"; exit 0 ;;
+    echo "PostgreSQL on $listen:$port restarted"; exit 0 ;;
 esac
 
-if ! running && (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-  die "port $port on 127.0.0.1 is taken by another server; choose another with NYM_PG_PORT"
+if ! running && (exec 3<>"/dev/tcp/$listen/$port") 2>/dev/null; then
+  die "port $port on $listen is taken by another server; choose another with NYM_PG_PORT"
 fi
 if [ ! -f "$data/PG_VERSION" ]; then
   if [ -e "$data" ] && [ -n "$(ls -A "$data")" ]; then
@@ -83,7 +88,7 @@ fi
 # The settings live in a file of their own, rewritten on every start; postgresql.conf includes it.
 as_owner tee "$data/nymgateway.conf" >/dev/null <<EOF
 # Written by scripts/postgres.sh on every start; edit the script, not this file.
-listen_addresses = '127.0.0.1'
+listen_addresses = '$listen'
 port = $port
 unix_socket_directories = '$data'
 max_connections = 300
@@ -93,6 +98,11 @@ max_wal_size = 4GB
 EOF
 grep -q "^include 'nymgateway.conf'" "$data/postgresql.conf" ||
   echo "include 'nymgateway.conf'" | as_owner tee -a "$data/postgresql.conf" >/dev/null
+# The NYM_PG_ALLOW line is rewritten on every start too: dropped, then added again when it is set.
+as_owner sed -i '/# NYM_PG_ALLOW$/d' "$data/pg_hba.conf"
+if [ -n "$allow" ]; then
+  echo "host all all $allow scram-sha-256 # NYM_PG_ALLOW" | as_owner tee -a "$data/pg_hba.conf" >/dev/null
+fi
 
 if ! running; then
   as_owner "$bin/pg_ctl" -D "$data" -l "$data/server.log" -w -t 60 start >/dev/null ||
@@ -104,4 +114,4 @@ psql() { as_owner "$bin/psql" -h "$data" -p "$port" -d postgres -v ON_ERROR_STOP
   psql "CREATE ROLE nymgateway LOGIN PASSWORD 'nymgateway' CREATEDB"
 [ "$(psql "SELECT 1 FROM pg_database WHERE datname = 'nymgateway'")" = "1" ] ||
   psql "CREATE DATABASE nymgateway OWNER nymgateway"
-echo "PostgreSQL $version on 127.0.0.1:$port ($data): Host=127.0.0.1;Port=$port;Database=nymgateway;Username=nymgateway;Password=nymgateway"
+echo "PostgreSQL $version on $listen:$port ($data): Host=$listen;Port=$port;Database=nymgateway;Username=nymgateway;Password=nymgateway"
