@@ -3,7 +3,7 @@ using System.Text;
 
 namespace NymGateway.Tests.EndToEnd;
 
-/// <summary>A nym-gateway process (silo or edge) whose output is captured, so tests can wait for lines and kill -9 it.</summary>
+/// <summary>A nym-gateway process (silo or edge), or another command, whose output is captured, so tests can wait for lines and kill -9 it.</summary>
 public sealed class GatewayProcess : IDisposable
 {
     private readonly Process _process;
@@ -33,20 +33,26 @@ public sealed class GatewayProcess : IDisposable
     public static GatewayProcess Start(string home, params string[] args) => Start(home, new Dictionary<string, string?>(), args);
 
     /// <param name="environment">Variables set for the process on top of this one's (null removes one).</param>
-    public static GatewayProcess Start(string home, IReadOnlyDictionary<string, string?> environment, params string[] args)
+    public static GatewayProcess Start(string home, IReadOnlyDictionary<string, string?> environment, params string[] args) =>
+        StartCommand("dotnet", [Dll, .. args], new Dictionary<string, string?>(environment) { ["HOME"] = home });
+
+    /// <summary>The nym-gateway the tests run, copied next to them by the build.</summary>
+    public static string Dll => Path.Combine(AppContext.BaseDirectory, "nym-gateway.dll");
+
+    /// <summary>Any command with its output captured the same way (the fleet tests run nym-gateway under `ip netns exec`).</summary>
+    /// <param name="environment">Variables set for the process on top of this one's (null removes one).</param>
+    public static GatewayProcess StartCommand(string file, IEnumerable<string> args, IReadOnlyDictionary<string, string?> environment)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(file)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "nym-gateway.dll"));
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
         }
-        start.Environment["HOME"] = home;
         foreach (var (name, value) in environment)
         {
             start.Environment[name] = value;
@@ -65,9 +71,15 @@ public sealed class GatewayProcess : IDisposable
     public static async Task<(int ExitCode, string Output)> RunToEndAsync(string home, IReadOnlyDictionary<string, string?> environment, params string[] args)
     {
         using var process = Start(home, environment, args);
-        await process._process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
-        process._process.WaitForExit(); // flushes the redirected output
-        return (process.ExitCode, process.Output);
+        return await process.ExitAsync(TimeSpan.FromSeconds(60));
+    }
+
+    /// <summary>Waits for the process to exit by itself; a TimeoutException after <paramref name="timeout"/>.</summary>
+    public async Task<(int ExitCode, string Output)> ExitAsync(TimeSpan timeout)
+    {
+        await _process.WaitForExitAsync().WaitAsync(timeout);
+        _process.WaitForExit(); // flushes the redirected output
+        return (ExitCode, Output);
     }
 
     /// <summary>Waits until the process printed <paramref name="text"/>; fails with its output if it exits or times out first.</summary>

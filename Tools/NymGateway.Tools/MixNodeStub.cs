@@ -10,13 +10,15 @@ namespace NymGateway.Tools;
 /// <summary>A local TCP listener standing in for a mix node: records every frame it receives.</summary>
 public sealed class MixNodeStub : IAsyncDisposable
 {
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly TcpListener _listener;
     private readonly Channel<(PacketSize Size, PacketMode Mode, byte[] Packet)> _frames = Channel.CreateUnbounded<(PacketSize, PacketMode, byte[])>();
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _accepting;
 
-    public MixNodeStub()
+    /// <param name="address">Where to listen (any free port); loopback unless given.</param>
+    public MixNodeStub(IPAddress? address = null)
     {
+        _listener = new TcpListener(address ?? IPAddress.Loopback, 0);
         _listener.Start();
         _accepting = Task.Run(AcceptLoopAsync);
     }

@@ -28,10 +28,11 @@ public sealed class TestClient : IAsyncDisposable
     public byte[] AddressBytes => Identity.PublicKey.Bytes.ToArray();
     public bool IsClosed => _socket.State != WebSocketState.Open;
 
-    public static async Task<TestClient> ConnectAsync(Uri gateway, IdentityKeyPair? identity = null, CancellationToken cancellationToken = default)
+    /// <param name="invoker">Opens the connection instead of the default handler (the fleet tests' opens it in the client host's network namespace).</param>
+    public static async Task<TestClient> ConnectAsync(Uri gateway, IdentityKeyPair? identity = null, HttpMessageInvoker? invoker = null, CancellationToken cancellationToken = default)
     {
         var client = new TestClient(identity ?? IdentityKeyPair.Generate());
-        await client._socket.ConnectAsync(gateway, cancellationToken);
+        await client._socket.ConnectAsync(gateway, invoker, cancellationToken);
         client._receiving = Task.Run(client.ReceiveLoopAsync, CancellationToken.None);
         return client;
     }
