@@ -35,17 +35,25 @@ public sealed partial class FleetHost : IAsyncDisposable
     /// <summary>This host's $HOME, for every process started on it.</summary>
     public string Home => _home.Path;
 
-    /// <summary>Starts nym-gateway on this host.</summary>
-    public GatewayProcess Start(IReadOnlyDictionary<string, string?> environment, params string[] args) =>
-        Launch(NymGateway(args), environment);
-
-    /// <summary>The command line of the nym-gateway under test, for <see cref="ExecAsync"/>.</summary>
+    /// <summary>The command line of the nym-gateway under test.</summary>
     public static string[] NymGateway(params string[] args) => ["dotnet", GatewayProcess.Dll, .. args];
+
+    /// <summary>Starts a command on this host, with <paramref name="environment"/> on top of this process's and the host's $HOME.</summary>
+    public GatewayProcess Start(IReadOnlyDictionary<string, string?> environment, params string[] command)
+    {
+        var process = GatewayProcess.StartCommand("ip", ["netns", "exec", Namespace, .. command],
+            new Dictionary<string, string?>(environment) { ["HOME"] = Home });
+        lock (_processes)
+        {
+            _processes.Add((string.Join(' ', command), process));
+        }
+        return process;
+    }
 
     /// <summary>Runs a command on this host to its end and returns its output; throws when it exits non-zero.</summary>
     public async Task<string> ExecAsync(IReadOnlyDictionary<string, string?> environment, params string[] command)
     {
-        var (exit, output) = await Launch(command, environment).ExitAsync(ExecTimeout);
+        var (exit, output) = await Start(environment, command).ExitAsync(ExecTimeout);
         return exit == 0 ? output : throw new InvalidOperationException($"`{string.Join(' ', command)}` on {Name} failed ({exit}):\n{output}");
     }
 
@@ -125,17 +133,6 @@ public sealed partial class FleetHost : IAsyncDisposable
             report.Append("----- $ ").Append(command).Append(" -----\n").Append(process.Output);
         }
         return report.Append(_problems).ToString();
-    }
-
-    private GatewayProcess Launch(string[] command, IReadOnlyDictionary<string, string?> environment)
-    {
-        var process = GatewayProcess.StartCommand("ip", ["netns", "exec", Namespace, .. command],
-            new Dictionary<string, string?>(environment) { ["HOME"] = Home });
-        lock (_processes)
-        {
-            _processes.Add((string.Join(' ', command), process));
-        }
-        return process;
     }
 
     private List<(string Command, GatewayProcess Process)> Processes()

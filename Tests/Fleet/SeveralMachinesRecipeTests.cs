@@ -64,16 +64,17 @@ public sealed partial class SeveralMachinesRecipeTests(ITestOutputHelper output)
         // on 10.0.0.11 and 10.0.0.12 ("resp."), then on 10.0.0.21 and 10.0.0.22
         var silo = Arguments(Line("nym-gateway silo"));
         Assert.Equal(silos[0].Address.ToString(), silo[^1]);
-        var running = silos.Select(host => host.Start(database, [.. silo[..^1], host.Address.ToString()])).ToList();
+        var running = silos.Select(host => host.Start(database, FleetHost.NymGateway([.. silo[..^1], host.Address.ToString()]))).ToList();
         foreach (var process in running)
         {
             await process.WaitForAsync("Silo ready", Startup);
         }
         foreach (var host in edges)
         {
-            var edge = host.Start(database, Arguments(Line("nym-gateway edge")));
+            var edge = host.Start(database, FleetHost.NymGateway(Arguments(Line("nym-gateway edge"))));
             await edge.WaitForAsync("Finished nym gateway startup procedure", Startup);
             Assert.Contains("Connected to the cluster: 2 active silo(s)", edge.Output, StringComparison.Ordinal);
+            Assert.Contains("Announcing the following socket address for sphinx packets: 10.0.0.20:1789", edge.Output, StringComparison.Ordinal);
             running.Add(edge);
         }
 
