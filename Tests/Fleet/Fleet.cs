@@ -33,11 +33,19 @@ public sealed class Fleet : IAsyncDisposable
     public static async Task<Fleet> CreateAsync(ITestOutputHelper output)
     {
         var fleet = new Fleet(output);
-        var (exit, error) = await RunAsync("ip", "netns", "add", fleet.BridgeNamespace);
-        if (exit != 0)
+        string? failure;
+        try
         {
-            throw new InvalidOperationException(
-                $"The fleet tests need root and iproute2 to create network namespaces, and `ip netns add` failed here ({exit}): {error.Trim()}");
+            var (exit, error) = await RunAsync("ip", "netns", "add", fleet.BridgeNamespace);
+            failure = exit == 0 ? null : $"({exit}) {error.Trim()}";
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            failure = ex.Message; // no `ip` at all
+        }
+        if (failure is not null)
+        {
+            throw new InvalidOperationException($"The fleet tests need root and iproute2 to create network namespaces; `ip netns add` failed here: {failure}");
         }
         try
         {
