@@ -14,10 +14,10 @@ namespace NymGateway.Tests.Fleet;
 /// <summary>
 /// The README's several-machine recipe, run line by line as the README writes it, on hosts with
 /// their own network stacks and the README's addresses: PostgreSQL on 10.0.0.5, silos on .11/.12,
-/// edges on .21/.22, each host with a $HOME of its own holding a copy of the gateway folder. A
-/// 0.9.2-style client registers on one edge and gets the packets a mix node sent to the other
-/// edge's mix port. The clients and the mix node talk to the edges' own addresses: the load
-/// balancer the recipe announces (10.0.0.20) is not part of the test.
+/// edges on .21/.22, each host with a $HOME of its own holding a copy of the gateway folder, and
+/// the announced address 10.0.0.20 a round-robin TCP balancer in front of both edges. A 0.9.2-style
+/// client registers through it (on edge1) and gets the packets a mix node sent through it, over one
+/// connection that landed on edge2 and one on edge1.
 /// </summary>
 [Trait("Category", "Fleet")]
 public sealed partial class SeveralMachinesRecipeTests(ITestOutputHelper output)
@@ -35,6 +35,7 @@ public sealed partial class SeveralMachinesRecipeTests(ITestOutputHelper output)
         var edges = new[] { await fleet.AddHostAsync("edge1", "10.0.0.21"), await fleet.AddHostAsync("edge2", "10.0.0.22") };
         var client = await fleet.AddHostAsync("client", "10.0.0.31");
         var mix = await fleet.AddHostAsync("mix", "10.0.0.41");
+        var balancer = await fleet.AddHostAsync("lb", "10.0.0.20");
 
         // on db; its data in db's $HOME rather than the shared /tmp default, so parallel runs keep apart
         var (pgEnvironment, pgCommand) = Assignments(Words(Line("NYM_PG_LISTEN=")));
@@ -75,32 +76,43 @@ public sealed partial class SeveralMachinesRecipeTests(ITestOutputHelper output)
             await edge.WaitForAsync("Finished nym gateway startup procedure", Startup);
             Assert.Contains("Connected to the cluster: 2 active silo(s)", edge.Output, StringComparison.Ordinal);
             Assert.Contains("Announcing the following socket address for sphinx packets: 10.0.0.20:1789", edge.Output, StringComparison.Ordinal);
+            Assert.Contains("Announcing the following socket address for clients packets: ws://10.0.0.20:9000", edge.Output, StringComparison.Ordinal);
             running.Add(edge);
         }
 
-        // A client on edge1's clients port; packets into edge2's mix port, their SURB-ACKs to the mix node.
-        await using var user = await TestClient.ConnectAsync(new Uri($"ws://{edges[0].Address}:9000/"), invoker: client.Http);
+        // The balancer in front of both edges' ports 1789 and 9000.
+        IPEndPoint[] Backends(int port) => [.. edges.Select(e => new IPEndPoint(e.Address, port))];
+        await using var mixPort = TcpRelay.Start(balancer, 1789, Backends(1789));
+        await using var clientsPort = TcpRelay.Start(balancer, 9000, Backends(9000));
+
+        // The client at the announced address lands on edge1; the mix node's connections on edge1, then edge2.
+        await using var user = await TestClient.ConnectAsync(new Uri("ws://10.0.0.20:9000/"), invoker: client.Http);
         Assert.Equal(new ServerResponse.Register(true), await user.RegisterAsync(keys.Identity, Timeout));
         await using var ackSink = mix.Inside(() => new MixNodeStub(mix.Address));
-        using var sender = await mix.Inside(() => MixSender.ConnectAsync(new IPEndPoint(edges[1].Address, 1789)));
-        const int Messages = 10;
-        for (int id = 0; id < Messages; id++)
-        {
-            var message = new byte[64];
-            BinaryPrimitives.WriteInt32LittleEndian(message, id);
-            var ack = new byte[PacketSizes.Ack];
-            BinaryPrimitives.WriteInt32LittleEndian(ack, id);
-            await sender.SendPacketAsync(FinalHopPackets.Regular(keys.SphinxKey, user.AddressBytes, message, new NodeAddress(ackSink.EndPoint), ack));
-        }
-        var received = new List<int>();
+        var announcedMix = new IPEndPoint(balancer.Address, 1789);
+        using var viaEdge1 = await mix.Inside(() => MixSender.ConnectAsync(announcedMix));
+        using var viaEdge2 = await mix.Inside(() => MixSender.ConnectAsync(announcedMix));
+
+        // What edge2 got, then what edge1 got, reaches the client on edge1 in order and once; every
+        // SURB-ACK goes to the mix node (each edge forwards them itself, not through the balancer).
         var acked = new List<int>();
-        for (int i = 0; i < Messages; i++)
+        foreach (var (sender, ids) in new[] { (viaEdge2, Enumerable.Range(0, 5)), (viaEdge1, Enumerable.Range(5, 5)) })
         {
-            received.Add(BinaryPrimitives.ReadInt32LittleEndian(await user.ReceivePushAsync(Timeout)));
-            acked.Add(BinaryPrimitives.ReadInt32LittleEndian((await ackSink.ReceiveAsync(Timeout)).Packet));
+            foreach (var id in ids)
+            {
+                await sender.SendPacketAsync(FinalHopPackets.Regular(keys.SphinxKey, user.AddressBytes, Numbered(id, 64), new NodeAddress(ackSink.EndPoint), Numbered(id, PacketSizes.Ack)));
+            }
+            var received = new List<int>();
+            foreach (var _ in ids)
+            {
+                received.Add(BinaryPrimitives.ReadInt32LittleEndian(await user.ReceivePushAsync(Timeout)));
+                acked.Add(BinaryPrimitives.ReadInt32LittleEndian((await ackSink.ReceiveAsync(Timeout)).Packet));
+            }
+            Assert.Equal(ids, received);
         }
-        Assert.Equal(Enumerable.Range(0, Messages), received); // in order, once each
-        Assert.Equal(Enumerable.Range(0, Messages), acked.Order());
+        Assert.Equal(Enumerable.Range(0, 10), acked.Order());
+        Assert.Equal(Backends(9000)[..1], clientsPort.Chosen);
+        Assert.Equal(Backends(1789), mixPort.Chosen);
 
         // Every host stops on SIGTERM, edges first.
         foreach (var host in new[] { edges[0], edges[1], silos[0], silos[1] })
@@ -108,6 +120,13 @@ public sealed partial class SeveralMachinesRecipeTests(ITestOutputHelper output)
             await host.StopAsync();
         }
         Assert.All(running, process => Assert.Equal(0, process.ExitCode));
+    }
+
+    private static byte[] Numbered(int id, int length)
+    {
+        var bytes = new byte[length];
+        BinaryPrimitives.WriteInt32LittleEndian(bytes, id);
+        return bytes;
     }
 
     /// <summary>The README's recipe: the bash block after "Several machines", continued lines joined.</summary>
