@@ -12,7 +12,13 @@ public sealed class ClusterIdentityCheck(IClusterClient cluster, GatewayIdentity
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var mine = identity.Identity.PublicKey.ToBase58();
-        var recorded = await cluster.GetGrain<IGatewayIdentityGrain>(clusterId).Claim(mine).WaitAsync(cancellationToken);
+        EnsureSame(clusterId, mine, await cluster.GetGrain<IGatewayIdentityGrain>(clusterId).Claim(mine).WaitAsync(cancellationToken));
+    }
+
+    /// <summary>Refuses to go on when the cluster recorded another key than this host's (silos check through their store).</summary>
+    /// <exception cref="InvalidOperationException">The keys differ; the message says what to do.</exception>
+    public static void EnsureSame(string clusterId, string mine, string recorded)
+    {
         if (recorded != mine)
         {
             throw new InvalidOperationException(

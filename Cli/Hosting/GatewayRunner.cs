@@ -33,13 +33,7 @@ public static partial class GatewayRunner
             if (host.Services.GetService<AdoNetGatewayStore>() is { } store)
             {
                 await InitializeStoreAsync(store, logger, lifetime.ApplicationStopping);
-                var recorded = await store.ClaimIdentityAsync(identity.ClusterId, identity.Key);
-                if (recorded != identity.Key)
-                {
-                    throw new InvalidOperationException(
-                        $"This host's identity key {identity.Key} is not {recorded}, the key cluster '{identity.ClusterId}' serves: " +
-                        "it was given another gateway's keys. Copy the gateway folder (config and data) from the host that ran `init`, or use a cluster id of its own.");
-                }
+                ClusterIdentityCheck.EnsureSame(identity.ClusterId, identity.Key, await store.ClaimIdentityAsync(identity.ClusterId, identity.Key));
             }
             if (gatewayLines)
             {
