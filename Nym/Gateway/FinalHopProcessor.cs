@@ -5,8 +5,8 @@ using NymGateway.Nym.Sphinx;
 
 namespace NymGateway.Nym.Gateway;
 
-/// <summary>A packet for one of our clients, and the SURB-ACK to send on its behalf.</summary>
-public sealed record ProcessedFinalHop(byte[] Destination, MixPacket? ForwardAck, byte[] Message);
+/// <summary>A packet for one of our clients, the SURB-ACK to send on its behalf, and its replay tag.</summary>
+public sealed record ProcessedFinalHop(byte[] Destination, MixPacket? ForwardAck, byte[] Message, Bytes32 ReplayTag);
 
 /// <summary>
 /// What the 0.9.2 gateway does with a packet from a mix node: open its (final) Sphinx layer,
@@ -58,7 +58,7 @@ public sealed class FinalHopProcessor(SphinxNode node)
             plaintext = plaintext[SurbAckLength..];
         }
 
-        result = new ProcessedFinalHop(hop.Address.ToArray(), ack, plaintext.ToArray());
+        result = new ProcessedFinalHop(hop.Address.ToArray(), ack, plaintext.ToArray(), hop.ReplayTag);
         error = null;
         return true;
     }

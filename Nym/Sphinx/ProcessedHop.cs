@@ -42,7 +42,9 @@ public struct Bytes16
 /// What one node learns from a packet. Forward: <see cref="Address"/> is the next hop's
 /// 32-byte address, <see cref="DelayNanos"/> the delay, and the output buffer holds the whole
 /// next packet. Final: <see cref="Address"/> is the destination, <see cref="Identifier"/> the
-/// SURB identifier, and the output holds the unwrapped payload.
+/// SURB identifier, and the output holds the unwrapped payload. Both: <see cref="ReplayTag"/>
+/// is the same for every copy of one packet (it derives from the packet's shared secret) and
+/// unrelated across packets.
 /// </summary>
 public struct ProcessedHop
 {
@@ -51,4 +53,5 @@ public struct ProcessedHop
     public ulong DelayNanos;
     public Bytes16 Identifier;
     public int OutputLength;
+    public Bytes32 ReplayTag;
 }

@@ -19,6 +19,12 @@ public static class SphinxConstants
     public const int BlindingFactorSize = 32;
     public const int RoutingKeysLength = StreamCipherKeySize + MacKeySize + PayloadKeySize + BlindingFactorSize;
 
+    /// <summary>The replay tag (h_tau of the Sphinx paper), 2k bytes as in later sphinx crates.</summary>
+    public const int ReplayTagSize = 2 * SecurityParameter;
+
+    /// <summary>What a processing node expands one shared secret into: the routing keys, then the replay tag.</summary>
+    public const int ExpandedSecretLength = RoutingKeysLength + ReplayTagSize;
+
     /// <summary>flag || version || next address || delay.</summary>
     public const int NodeMetaInfoSize = NodeAddressLength + FlagLength + DelayLength + VersionLength;
 

@@ -47,7 +47,7 @@ public sealed class SphinxNode
         var beta = packet.Slice(SphinxConstants.GroupElementSize + SphinxConstants.MacSize, SphinxConstants.EncryptedRoutingInfoSize);
         var payload = packet[SphinxConstants.HeaderSize..];
 
-        Span<byte> keys = stackalloc byte[SphinxConstants.RoutingKeysLength];
+        Span<byte> keys = stackalloc byte[SphinxConstants.ExpandedSecretLength];
         Span<byte> routing = stackalloc byte[SphinxConstants.StreamCipherOutputLength];
         try
         {
@@ -69,6 +69,8 @@ public sealed class SphinxNode
             routing[SphinxConstants.EncryptedRoutingInfoSize..].Clear();
             Aes128Ctr.Apply(RoutingKeys.StreamCipherKey(keys), stackalloc byte[Aes128Ctr.IvSize], routing);
 
+            // Only an authenticated header gets a tag, so garbage never enters a replay filter.
+            hop.ReplayTag = Bytes32.From(RoutingKeys.ReplayTag(keys));
             byte flag = routing[0];
             int offset = SphinxConstants.FlagLength + SphinxConstants.VersionLength;
             switch (flag)
