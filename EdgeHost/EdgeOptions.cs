@@ -1,5 +1,6 @@
 using System.Net;
 using NymGateway.EdgeHost.Shutdown;
+using NymGateway.Grains;
 
 namespace NymGateway.EdgeHost;
 
@@ -13,6 +14,9 @@ public sealed class EdgeOptions
     public IPEndPoint ClientsListen { get; set; } = new(IPAddress.Any, 9000);
 
     public EdgeLimits Limits { get; set; } = new();
+
+    /// <summary>Sizes the edge's in-memory replay filter.</summary>
+    public ReplayProtection Replay { get; set; } = new();
 
     /// <summary>How long a connected client's inbox may go without a full re-read from the store.</summary>
     public TimeSpan InboxRedrainInterval { get; set; } = TimeSpan.FromSeconds(10);

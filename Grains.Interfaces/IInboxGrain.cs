@@ -10,12 +10,14 @@ namespace NymGateway.Grains;
 public interface IInboxGrain : IGrainWithStringKey
 {
     /// <summary>
-    /// Stores the messages, then, if the client is connected, notifies its stream. A retry with
-    /// the same <paramref name="deliveryId"/> (the caller timed out after the commit) stores
-    /// nothing again and returns the first call's result.
+    /// Stores the messages, then, if the client is connected, notifies its stream. A message whose
+    /// replay tag another delivery stored within the replay window is dropped as a replay. A retry
+    /// with the same <paramref name="deliveryId"/> (the caller timed out after the commit) stores
+    /// nothing again and returns the first call's result, also after the inbox lost its memory of it.
     /// </summary>
+    /// <param name="replayTags">The messages' packets' replay tags, 32 bytes each, in order.</param>
     /// <param name="receivedAt">When the edge received the packets (unix milliseconds): the age limit and the push latency count from there.</param>
-    Task<DeliveryResult> Deliver(Guid deliveryId, Immutable<byte[][]> messages, long receivedAt);
+    Task<DeliveryResult> Deliver(Guid deliveryId, Immutable<byte[][]> messages, Immutable<byte[]> replayTags, long receivedAt);
 
     /// <summary>Stored messages with an id above <paramref name="afterId"/>, oldest first.</summary>
     Task<InboxMessage[]> Read(long afterId, int maxMessages);

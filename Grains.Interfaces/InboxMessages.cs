@@ -14,9 +14,13 @@ public sealed record InboxEvent(
     [property: Id(0)] InboxMessage[] Messages,
     [property: Id(1)] Guid? SessionTakenOverBy = null);
 
-/// <summary>How many messages of a delivery were stored, and how many refused (unknown client, full inbox).</summary>
+/// <summary>
+/// How many messages of a delivery were stored, how many refused (unknown client, full inbox),
+/// and which were dropped as replays (their indices in the delivery; null when none), whose
+/// SURB-ACKs must not leave.
+/// </summary>
 [GenerateSerializer, Immutable]
-public sealed record DeliveryResult([property: Id(0)] int Stored, [property: Id(1)] int Refused);
+public sealed record DeliveryResult([property: Id(0)] int Stored, [property: Id(1)] int Refused, [property: Id(2)] int[]? Replayed = null);
 
 public static class InboxStreams
 {

@@ -29,18 +29,22 @@ public sealed partial class InboxGrain(IGatewayStore store, IOptions<GatewayStor
         return Task.CompletedTask;
     }
 
-    public async Task<DeliveryResult> Deliver(Guid deliveryId, Immutable<byte[][]> batch, long receivedAt)
+    public async Task<DeliveryResult> Deliver(Guid deliveryId, Immutable<byte[][]> batch, Immutable<byte[]> replayTags, long receivedAt)
     {
+        if (replayTags.Value.Length != batch.Value.Length * ReplayProtection.TagSize)
+        {
+            throw new ArgumentException($"one {ReplayProtection.TagSize}-byte replay tag per message", nameof(replayTags));
+        }
         if (_recent.TryGet(deliveryId, out var earlier))
         {
             return earlier;
         }
-        var result = await Store(batch.Value, receivedAt);
+        var result = await Store(deliveryId, batch.Value, replayTags.Value, receivedAt);
         _recent.Add(deliveryId, result);
         return result;
     }
 
-    private async Task<DeliveryResult> Store(byte[][] messages, long receivedAt)
+    private async Task<DeliveryResult> Store(Guid deliveryId, byte[][] messages, byte[] replayTags, long receivedAt)
     {
         var address = this.GetPrimaryKeyString();
         _registered ??= await store.GetClientAsync(address) is not null;
@@ -64,13 +68,27 @@ public sealed partial class InboxGrain(IGatewayStore store, IOptions<GatewayStor
             return new DeliveryResult(0, messages.Length);
         }
 
-        var ids = await store.AppendAsync(address, accepted, receivedAt);
-        _stored += ids.Length;
-        if (_online)
+        var outcomes = await store.AppendAsync(address, accepted, replayTags.AsMemory(0, accepted.Length * ReplayProtection.TagSize), deliveryId, receivedAt);
+        var fresh = new List<InboxMessage>(outcomes.Length);
+        List<int>? replayed = null;
+        for (int i = 0; i < outcomes.Length; i++)
         {
-            await Announce(ids, accepted, receivedAt);
+            if (outcomes[i] > 0)
+            {
+                fresh.Add(new InboxMessage(outcomes[i], accepted[i], receivedAt));
+            }
+            else if (outcomes[i] == AppendOutcome.Replayed)
+            {
+                (replayed ??= []).Add(i);
+            }
         }
-        return new DeliveryResult(ids.Length, messages.Length - ids.Length);
+        _stored += fresh.Count;
+        if (_online && fresh.Count > 0)
+        {
+            await Announce([.. fresh]);
+        }
+        int refused = messages.Length - accepted.Length;
+        return new DeliveryResult(accepted.Length - (replayed?.Count ?? 0), refused, replayed?.ToArray());
     }
 
     public Task<InboxMessage[]> Read(long afterId, int maxMessages) =>
@@ -100,13 +118,8 @@ public sealed partial class InboxGrain(IGatewayStore store, IOptions<GatewayStor
         return Task.CompletedTask;
     }
 
-    private async Task Announce(long[] ids, byte[][] messages, long receivedAt)
+    private async Task Announce(InboxMessage[] stored)
     {
-        var stored = new InboxMessage[ids.Length];
-        for (int i = 0; i < ids.Length; i++)
-        {
-            stored[i] = new InboxMessage(ids[i], messages[i], receivedAt);
-        }
         try
         {
             await _stream.OnNextAsync(new InboxEvent(stored));
@@ -114,7 +127,7 @@ public sealed partial class InboxGrain(IGatewayStore store, IOptions<GatewayStor
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // The messages are committed; the edge finds them on its next drain.
-            LogAnnounceFailed(logger, ex, ids.Length, new ClientAddressPrefix(this.GetPrimaryKeyString()));
+            LogAnnounceFailed(logger, ex, stored.Length, new ClientAddressPrefix(this.GetPrimaryKeyString()));
         }
     }
 

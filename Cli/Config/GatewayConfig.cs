@@ -2,6 +2,7 @@ using System.ComponentModel;
 using NymGateway.Cli.Config.Sections;
 using NymGateway.EdgeHost;
 using NymGateway.EdgeHost.Shutdown;
+using NymGateway.Grains;
 using Tomlyn.Serialization;
 
 namespace NymGateway.Cli.Config;
@@ -38,6 +39,9 @@ public sealed class GatewayConfig
 
     [Description("limits (NymGateway.Orleans)")]
     public EdgeLimits Limits { get; set; } = new();
+
+    [Description("replay protection: copies of a packet are dropped within the window (NymGateway.Orleans)")]
+    public ReplayProtection Replay { get; set; } = new();
 
     [Description("admin endpoint: /health and /metrics (NymGateway.Orleans)")]
     public AdminSection Admin { get; set; } = new();

@@ -21,6 +21,7 @@ public static class RuntimeOptions
         ClientsListen = c.ClientsEndpoint.ListeningAddress,
         Limits = c.Limits,
         Shutdown = c.Shutdown,
+        Replay = c.Replay,
         InboxRedrainInterval = c.Cluster.InboxRedrainInterval,
     };
 
@@ -54,6 +55,7 @@ public static class RuntimeOptions
             Provider = c.UsesPostgres ? StoreProvider.Postgres : StoreProvider.Sqlite,
             ConnectionString = c.UsesPostgres ? c.Storage.PostgresConnectionString : $"Data Source={sqlitePath}",
             Retention = c.Storage,
+            Replay = c.Replay,
         };
     }
 

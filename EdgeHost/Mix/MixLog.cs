@@ -27,6 +27,9 @@ internal static partial class MixLog
     [LoggerMessage(EventId = 205, Level = LogLevel.Warning, Message = "Dropping a {Size} from the mixnet: {Error}")]
     public static partial void PacketDropped(this ILogger logger, PacketSize size, GatewayProcessingError error);
 
+    [LoggerMessage(EventId = 209, Level = LogLevel.Warning, Message = "Dropping {Count} replayed packets from the mixnet, seen before by {Where}")]
+    public static partial void ReplaysDropped(this ILogger logger, int count, string where);
+
     [LoggerMessage(EventId = 206, Level = LogLevel.Warning, Message = "Storing {Count} messages for {Client} failed; retrying in {Backoff}")]
     public static partial void DeliveryFailed(this ILogger logger, Exception error, int count, ClientAddressPrefix client, TimeSpan backoff);
 }

@@ -3,6 +3,7 @@ using System.Buffers;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using NymGateway.EdgeHost.Forwarding;
+using NymGateway.EdgeHost.Replay;
 using NymGateway.EdgeHost.Telemetry;
 using NymGateway.Grains;
 using NymGateway.Nym.Encoding;
@@ -17,13 +18,16 @@ namespace NymGateway.EdgeHost.Mix;
 /// Turns a batch of packets from the mixnet into committed inbox messages: final-hop Sphinx
 /// processing on all cores, one grain call per destination client, SURB-ACKs forwarded once the
 /// messages are durable. A failed delivery is retried until the host stops, so the mix
-/// connection only moves on once its packets are stored.
+/// connection only moves on once its packets are stored. Replays are dropped, and their
+/// SURB-ACKs with them: copies this edge saw by its own filter, copies any edge stored (also
+/// before a restart) by the inbox's answer.
 /// </summary>
 public sealed class PacketIngest(
     GatewayIdentity identity,
     IGrainFactory grains,
     MixPacketForwarder forwarder,
     GatewayMetrics metrics,
+    ReplayFilter replays,
     IHostApplicationLifetime lifetime,
     TimeProvider time,
     ILogger<PacketIngest> logger)
@@ -31,6 +35,7 @@ public sealed class PacketIngest(
     private readonly FinalHopProcessor _processor = new(new SphinxNode(identity.Sphinx.Secret));
     private readonly LogThrottle _badPacketLog = new(logger, "Dropped packets from the mixnet", time);
     private readonly LogThrottle _deliveryLog = new(logger, "Failed inbox deliveries", time);
+    private readonly LogThrottle _replayLog = new(logger, "Dropped replays", time);
 
     public async Task IngestAsync(IReadOnlyList<ReceivedPacket> packets)
     {
@@ -38,26 +43,44 @@ public sealed class PacketIngest(
         long receivedAt = time.GetUtcNow().ToUnixTimeMilliseconds();
         var processed = await UnwrapAsync(packets);
 
-        var byClient = new Dictionary<string, (List<byte[]> Messages, List<MixPacket> Acks)>();
+        var byClient = new Dictionary<string, List<ProcessedFinalHop>>();
+        int replayed = 0;
         foreach (var hop in processed)
         {
             if (hop is null)
             {
                 continue;
             }
+            // Here, one thread per batch, so two copies within a batch never both pass.
+            var tag = hop.ReplayTag;
+            if (!replays.TryAdd(tag))
+            {
+                replayed++;
+                continue;
+            }
             var client = Base58Text.Encode(hop.Destination);
             if (!byClient.TryGetValue(client, out var group))
             {
-                byClient[client] = group = ([], []);
+                byClient[client] = group = [];
             }
-            group.Messages.Add(hop.Message);
-            if (hop.ForwardAck is not null)
-            {
-                group.Acks.Add(hop.ForwardAck);
-            }
+            group.Add(hop);
         }
+        DroppedReplays(replayed, "this edge's filter");
 
-        await Task.WhenAll(byClient.Select(pair => DeliverAsync(pair.Key, pair.Value.Messages, pair.Value.Acks, receivedAt)));
+        await Task.WhenAll(byClient.Select(pair => DeliverAsync(pair.Key, pair.Value, receivedAt)));
+    }
+
+    private void DroppedReplays(int count, string where)
+    {
+        if (count == 0)
+        {
+            return;
+        }
+        metrics.PacketsDropped.Add(count, GatewayMetrics.Replay);
+        if (_replayLog.TryEnter())
+        {
+            logger.ReplaysDropped(count, where);
+        }
     }
 
     /// <summary>
@@ -115,16 +138,26 @@ public sealed class PacketIngest(
         }
     }
 
-    private async Task DeliverAsync(string client, List<byte[]> messages, List<MixPacket> acks, long receivedAt)
+    private async Task DeliverAsync(string client, List<ProcessedFinalHop> hops, long receivedAt)
     {
         var inbox = grains.GetGrain<IInboxGrain>(client);
+        var messages = new byte[hops.Count][];
+        var tags = new byte[hops.Count * SphinxConstants.ReplayTagSize];
+        for (int i = 0; i < hops.Count; i++)
+        {
+            messages[i] = hops[i].Message;
+            var tag = hops[i].ReplayTag;
+            ((ReadOnlySpan<byte>)tag).CopyTo(tags.AsSpan(i * SphinxConstants.ReplayTagSize));
+        }
         var backoff = TimeSpan.FromMilliseconds(50);
+        // Kept across retries: the inbox and the store tell a retry of a committed delivery from a replay by it.
         var deliveryId = Guid.NewGuid();
+        DeliveryResult result;
         while (true)
         {
             try
             {
-                var result = await inbox.Deliver(deliveryId, new Immutable<byte[][]>([.. messages]), receivedAt);
+                result = await inbox.Deliver(deliveryId, new Immutable<byte[][]>(messages), new Immutable<byte[]>(tags), receivedAt);
                 metrics.MessagesStored.Add(result.Stored);
                 if (result.Refused > 0)
                 {
@@ -136,15 +169,20 @@ public sealed class PacketIngest(
             {
                 if (_deliveryLog.TryEnter())
                 {
-                    logger.DeliveryFailed(ex, messages.Count, new ClientAddressPrefix(client), backoff);
+                    logger.DeliveryFailed(ex, messages.Length, new ClientAddressPrefix(client), backoff);
                 }
                 await Task.Delay(backoff, lifetime.ApplicationStopping).ConfigureAwait(false);
                 backoff = TimeSpan.FromMilliseconds(Math.Min(backoff.TotalMilliseconds * 2, 5000));
             }
         }
-        foreach (var ack in acks)
+        var replayed = result.Replayed ?? [];
+        DroppedReplays(replayed.Length, "the cluster's store");
+        for (int i = 0; i < hops.Count; i++)
         {
-            forwarder.Forward(ack);
+            if (hops[i].ForwardAck is { } ack && Array.IndexOf(replayed, i) < 0)
+            {
+                forwarder.Forward(ack);
+            }
         }
     }
 }

@@ -10,6 +10,7 @@ public sealed class GatewayMetrics : IDisposable
     /// <summary>Tags made once, so recording a drop or a push allocates nothing.</summary>
     public static readonly KeyValuePair<string, object?> QueueFull = new("reason", "queue_full");
     public static readonly KeyValuePair<string, object?> HopUnreachable = new("reason", "hop_unreachable");
+    public static readonly KeyValuePair<string, object?> Replay = new("reason", "Replay");
     public static readonly KeyValuePair<string, object?> FromStream = new("source", "stream");
     public static readonly KeyValuePair<string, object?> FromStore = new("source", "store");
 

@@ -56,13 +56,13 @@ public sealed partial class AdoNetGatewayStore : IGatewayStore, IAsyncDisposable
         await SchemaScripts.ApplyAsync(_dataSource, _options.Provider, cancellationToken);
     }
 
-    public Task<long[]> AppendAsync(string address, IReadOnlyList<byte[]> messages, long receivedAt)
+    public Task<long[]> AppendAsync(string address, IReadOnlyList<byte[]> messages, ReadOnlyMemory<byte> replayTags, Guid deliveryId, long receivedAt)
     {
         if (messages.Count == 0)
         {
             return Task.FromResult(Array.Empty<long>());
         }
-        var write = new AppendWrite(address, messages, receivedAt);
+        var write = new AppendWrite(address, messages, replayTags, deliveryId, receivedAt);
         return Enqueue(_appends, write, write.Completion);
     }
 
@@ -123,6 +123,15 @@ public sealed partial class AdoNetGatewayStore : IGatewayStore, IAsyncDisposable
         await using var connection = await OpenAsync(CancellationToken.None);
         await using var command = connection.CreateCommand();
         command.CommandText = "DELETE FROM gateway_messages WHERE received_at < @cutoff";
+        Add(command, "cutoff", cutoff.ToUnixTimeMilliseconds());
+        return await command.ExecuteNonQueryAsync();
+    }
+
+    public async Task<int> DeleteReplayTagsOlderThanAsync(DateTimeOffset cutoff)
+    {
+        await using var connection = await OpenAsync(CancellationToken.None);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM gateway_replay_tags WHERE seen_at < @cutoff";
         Add(command, "cutoff", cutoff.ToUnixTimeMilliseconds());
         return await command.ExecuteNonQueryAsync();
     }
@@ -261,10 +270,34 @@ public sealed partial class AdoNetGatewayStore : IGatewayStore, IAsyncDisposable
         connection is NpgsqlConnection postgres ? CommitPostgres(postgres, batch) : CommitRowByRow(connection, batch);
 
     /// <summary>
+    /// Records the replay tags (the new ones only) and stores the message of each new tag, the
+    /// first copy's if a tag repeats; then says per row whether it was stored now (1), by an
+    /// earlier attempt of the same delivery (0: the statement's snapshot, taken before its own
+    /// inserts, holds the tag with that delivery id) or is a replay (-1).
+    /// </summary>
+    private const string AppendPostgres = """
+        WITH input AS (
+            SELECT * FROM unnest($1::text[], $2::bytea[], $3::bigint[], $4::bytea[], $5::uuid[]) WITH ORDINALITY AS t(address, content, received_at, tag, delivery_id, n)),
+        fresh AS (
+            INSERT INTO gateway_replay_tags (tag, delivery_id, seen_at) SELECT tag, delivery_id, received_at FROM input ORDER BY n
+            ON CONFLICT (tag) DO NOTHING RETURNING tag),
+        first AS (
+            SELECT DISTINCT ON (tag) n FROM input WHERE tag IN (SELECT tag FROM fresh) ORDER BY tag, n),
+        stored AS (
+            INSERT INTO gateway_messages (address, content, received_at)
+            SELECT address, content, received_at FROM input WHERE n IN (SELECT n FROM first) ORDER BY n RETURNING id)
+        SELECT ARRAY(SELECT id FROM stored ORDER BY id),
+               ARRAY(SELECT CASE WHEN n IN (SELECT n FROM first) THEN 1
+                                 WHEN EXISTS (SELECT 1 FROM gateway_replay_tags g WHERE g.tag = input.tag AND g.delivery_id = input.delivery_id) THEN 0
+                                 ELSE -1 END
+                     FROM input ORDER BY n)
+        """;
+
+    /// <summary>
     /// PostgreSQL: one INSERT over arrays and one DELETE = ANY for the whole batch, sent as one
     /// Npgsql batch, which the server runs as one implicit transaction: a commit costs a single
     /// round trip whatever its size. Identity values are drawn in row order, so the returned
-    /// ids, sorted, line up with the messages in the order they were sent.
+    /// ids, sorted, line up with the stored messages in the order they were sent.
     /// </summary>
     private static long[]?[] CommitPostgres(NpgsqlConnection connection, List<PendingWrite> batch)
     {
@@ -272,17 +305,21 @@ public sealed partial class AdoNetGatewayStore : IGatewayStore, IAsyncDisposable
         var addresses = new List<string>();
         var contents = new List<byte[]>();
         var receivedAt = new List<long>();
+        var tags = new List<byte[]>();
+        var deliveries = new List<Guid>();
         var deletes = new List<long>();
         foreach (var write in batch)
         {
             switch (write)
             {
                 case AppendWrite append:
-                    foreach (var message in append.Messages)
+                    for (int m = 0; m < append.Messages.Count; m++)
                     {
                         addresses.Add(append.Address);
-                        contents.Add(message);
+                        contents.Add(append.Messages[m]);
                         receivedAt.Add(append.ReceivedAt);
+                        tags.Add(append.Tag(m).ToArray());
+                        deliveries.Add(append.DeliveryId);
                     }
                     break;
                 case DeleteWrite remove:
@@ -294,11 +331,12 @@ public sealed partial class AdoNetGatewayStore : IGatewayStore, IAsyncDisposable
         using var commands = new NpgsqlBatch(connection);
         if (addresses.Count > 0)
         {
-            var insert = new NpgsqlBatchCommand(
-                "INSERT INTO gateway_messages (address, content, received_at) SELECT a, c, r FROM unnest($1::text[], $2::bytea[], $3::bigint[]) AS t(a, c, r) RETURNING id");
+            var insert = new NpgsqlBatchCommand(AppendPostgres);
             insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. addresses] });
             insert.Parameters.Add(new NpgsqlParameter<byte[][]> { TypedValue = [.. contents] });
             insert.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. receivedAt] });
+            insert.Parameters.Add(new NpgsqlParameter<byte[][]> { TypedValue = [.. tags] });
+            insert.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. deliveries] });
             commands.BatchCommands.Add(insert);
         }
         if (deletes.Count > 0)
@@ -307,30 +345,38 @@ public sealed partial class AdoNetGatewayStore : IGatewayStore, IAsyncDisposable
             delete.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. deletes] });
             commands.BatchCommands.Add(delete);
         }
-        var ids = new List<long>(addresses.Count);
+        long[] ids = [];
+        int[] states = [];
         using (var reader = commands.ExecuteReader())
         {
-            if (addresses.Count > 0)
+            if (addresses.Count > 0 && reader.Read())
             {
-                while (reader.Read())
-                {
-                    ids.Add(reader.GetInt64(0));
-                }
+                ids = reader.GetFieldValue<long[]>(0);
+                states = reader.GetFieldValue<int[]>(1);
             }
             // Draining the reader runs the remaining commands and ends the implicit transaction.
             while (reader.NextResult())
             {
             }
         }
-        ids.Sort();
 
-        int next = 0;
+        int row = 0;
+        int nextId = 0;
         for (int i = 0; i < batch.Count; i++)
         {
             if (batch[i] is AppendWrite append)
             {
-                results[i] = ids.GetRange(next, append.Messages.Count).ToArray();
-                next += append.Messages.Count;
+                var outcomes = new long[append.Messages.Count];
+                for (int m = 0; m < outcomes.Length; m++, row++)
+                {
+                    outcomes[m] = states[row] switch
+                    {
+                        1 => ids[nextId++],
+                        0 => AppendOutcome.StoredEarlier,
+                        _ => AppendOutcome.Replayed,
+                    };
+                }
+                results[i] = outcomes;
             }
         }
         return results;
@@ -348,11 +394,27 @@ public sealed partial class AdoNetGatewayStore : IGatewayStore, IAsyncDisposable
         var content = Add(insert, "content", Array.Empty<byte>());
         var received = Add(insert, "received", 0L);
 
+        using var record = connection.CreateCommand();
+        record.Transaction = transaction;
+        record.CommandText = "INSERT INTO gateway_replay_tags (tag, delivery_id, seen_at) VALUES (@tag, @delivery, @seen) ON CONFLICT (tag) DO NOTHING";
+        var recordTag = Add(record, "tag", Array.Empty<byte>());
+        var recordDelivery = Add(record, "delivery", Guid.Empty);
+        var recordSeen = Add(record, "seen", 0L);
+
+        // A tag already there: recorded by an earlier attempt of this delivery (1), or a replay (0).
+        using var owner = connection.CreateCommand();
+        owner.Transaction = transaction;
+        owner.CommandText = "SELECT delivery_id = @delivery FROM gateway_replay_tags WHERE tag = @tag";
+        var ownerTag = Add(owner, "tag", Array.Empty<byte>());
+        var ownerDelivery = Add(owner, "delivery", Guid.Empty);
+
         using var delete = connection.CreateCommand();
         delete.Transaction = transaction;
         delete.CommandText = "DELETE FROM gateway_messages WHERE id = @id";
         var id = Add(delete, "id", 0L);
         insert.Prepare();
+        record.Prepare();
+        owner.Prepare();
         delete.Prepare();
 
         for (int i = 0; i < batch.Count; i++)
@@ -360,15 +422,25 @@ public sealed partial class AdoNetGatewayStore : IGatewayStore, IAsyncDisposable
             switch (batch[i])
             {
                 case AppendWrite append:
-                    var ids = new long[append.Messages.Count];
+                    var outcomes = new long[append.Messages.Count];
                     address.Value = append.Address;
                     received.Value = append.ReceivedAt;
-                    for (int m = 0; m < ids.Length; m++)
+                    recordSeen.Value = append.ReceivedAt;
+                    recordDelivery.Value = ownerDelivery.Value = append.DeliveryId;
+                    for (int m = 0; m < outcomes.Length; m++)
                     {
-                        content.Value = append.Messages[m];
-                        ids[m] = Convert.ToInt64(insert.ExecuteScalar());
+                        recordTag.Value = ownerTag.Value = append.Tag(m).ToArray();
+                        if (record.ExecuteNonQuery() == 1)
+                        {
+                            content.Value = append.Messages[m];
+                            outcomes[m] = Convert.ToInt64(insert.ExecuteScalar());
+                        }
+                        else
+                        {
+                            outcomes[m] = Convert.ToInt64(owner.ExecuteScalar()) == 1 ? AppendOutcome.StoredEarlier : AppendOutcome.Replayed;
+                        }
                     }
-                    results[i] = ids;
+                    results[i] = outcomes;
                     break;
                 case DeleteWrite remove:
                     foreach (var messageId in remove.Ids)
@@ -431,12 +503,14 @@ public sealed partial class AdoNetGatewayStore : IGatewayStore, IAsyncDisposable
         public abstract void Fail(Exception error);
     }
 
-    private sealed class AppendWrite(string address, IReadOnlyList<byte[]> messages, long receivedAt) : PendingWrite
+    private sealed class AppendWrite(string address, IReadOnlyList<byte[]> messages, ReadOnlyMemory<byte> replayTags, Guid deliveryId, long receivedAt) : PendingWrite
     {
         private readonly TaskCompletionSource<long[]> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public string Address { get; } = address;
         public IReadOnlyList<byte[]> Messages { get; } = messages;
+        public Guid DeliveryId { get; } = deliveryId;
         public long ReceivedAt { get; } = receivedAt;
+        public ReadOnlySpan<byte> Tag(int message) => replayTags.Span.Slice(message * ReplayProtection.TagSize, ReplayProtection.TagSize);
         public Task<long[]> Completion => _completion.Task;
         public override void Complete(long[]? result) => _completion.TrySetResult(result!);
         public override void Fail(Exception error) => _completion.TrySetException(error);

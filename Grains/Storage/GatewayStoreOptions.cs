@@ -18,4 +18,7 @@ public sealed class GatewayStoreOptions
     public int MaxWritesPerCommit { get; set; } = 1024;
 
     public InboxRetention Retention { get; set; } = new();
+
+    /// <summary>How long replay tags are kept (the sweep deletes older ones).</summary>
+    public ReplayProtection Replay { get; set; } = new();
 }

@@ -6,8 +6,15 @@ namespace NymGateway.Grains.Storage;
 /// </summary>
 public interface IGatewayStore
 {
+    /// <summary>
+    /// Records each message's replay tag and stores the message in the same transaction, unless
+    /// the tag is recorded already; returns, per message, its id or an <see cref="AppendOutcome"/>.
+    /// The tag row remembers <paramref name="deliveryId"/>, so a retry of a committed delivery is
+    /// told apart from a replay.
+    /// </summary>
+    /// <param name="replayTags">32 bytes per message, in order.</param>
     /// <param name="receivedAt">When the edge received the messages, unix milliseconds.</param>
-    Task<long[]> AppendAsync(string address, IReadOnlyList<byte[]> messages, long receivedAt);
+    Task<long[]> AppendAsync(string address, IReadOnlyList<byte[]> messages, ReadOnlyMemory<byte> replayTags, Guid deliveryId, long receivedAt);
 
     Task<InboxMessage[]> ReadAsync(string address, long afterId, int maxMessages);
 
@@ -17,6 +24,9 @@ public interface IGatewayStore
 
     /// <summary>Deletes messages older than <paramref name="cutoff"/>; returns how many.</summary>
     Task<int> DeleteOlderThanAsync(DateTimeOffset cutoff);
+
+    /// <summary>Forgets replay tags recorded before <paramref name="cutoff"/>; returns how many.</summary>
+    Task<int> DeleteReplayTagsOlderThanAsync(DateTimeOffset cutoff);
 
     Task<byte[]?> GetClientAsync(string address);
 

@@ -55,6 +55,9 @@ public sealed class InboxClusterTests : IAsyncLifetime
 
     private static byte[][] Messages(int count) => Enumerable.Range(0, count).Select(i => BitConverter.GetBytes(i)).ToArray();
 
+    /// <summary>Fresh replay tags, one per message: the packets of a new delivery.</summary>
+    private static Immutable<byte[]> Tags(int count) => new(System.Security.Cryptography.RandomNumberGenerator.GetBytes(count * ReplayProtection.TagSize));
+
     /// <summary>When the edge received a delivery: now, so the age sweeper leaves it alone.</summary>
     private static long Now => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
@@ -64,7 +67,7 @@ public sealed class InboxClusterTests : IAsyncLifetime
         var client = NewClient();
         await _cluster.Client.GetGrain<IClientGrain>(client).Register(new byte[32]);
         var inbox = _cluster.Client.GetGrain<IInboxGrain>(client);
-        Assert.Equal(new DeliveryResult(20, 0), await inbox.Deliver(Guid.NewGuid(), new Immutable<byte[][]>(Messages(20)), Now));
+        Assert.Equal(new DeliveryResult(20, 0), await inbox.Deliver(Guid.NewGuid(), new Immutable<byte[][]>(Messages(20)), Tags(20), Now));
 
         var management = _cluster.Client.GetGrain<IManagementGrain>(0);
         await management.ForceActivationCollection(TimeSpan.Zero);
@@ -77,7 +80,7 @@ public sealed class InboxClusterTests : IAsyncLifetime
         var after = await RetryAsync(() => inbox.Read(0, 100));
         Assert.Equal(Messages(20), after.Select(m => m.Content));
         var delivery = Guid.NewGuid();
-        Assert.Equal(new DeliveryResult(1, 0), await RetryAsync(() => inbox.Deliver(delivery, new Immutable<byte[][]>([[99]]), Now)));
+        Assert.Equal(new DeliveryResult(1, 0), await RetryAsync(() => inbox.Deliver(delivery, new Immutable<byte[][]>([[99]]), Tags(1), Now)));
     }
 
     [Fact]
@@ -87,11 +90,31 @@ public sealed class InboxClusterTests : IAsyncLifetime
         await _cluster.Client.GetGrain<IClientGrain>(client).Register(new byte[32]);
         var inbox = _cluster.Client.GetGrain<IInboxGrain>(client);
         var delivery = Guid.NewGuid();
+        var tags = Tags(3);
 
-        Assert.Equal(new DeliveryResult(3, 0), await inbox.Deliver(delivery, new Immutable<byte[][]>(Messages(3)), Now));
-        Assert.Equal(new DeliveryResult(3, 0), await inbox.Deliver(delivery, new Immutable<byte[][]>(Messages(3)), Now));
-        Assert.Equal(new DeliveryResult(3, 0), await inbox.Deliver(Guid.NewGuid(), new Immutable<byte[][]>(Messages(3)), Now));
+        Assert.Equal(new DeliveryResult(3, 0), await inbox.Deliver(delivery, new Immutable<byte[][]>(Messages(3)), tags, Now));
+        Assert.Equal(new DeliveryResult(3, 0), await inbox.Deliver(delivery, new Immutable<byte[][]>(Messages(3)), tags, Now));
+        Assert.Equal(new DeliveryResult(3, 0), await inbox.Deliver(Guid.NewGuid(), new Immutable<byte[][]>(Messages(3)), Tags(3), Now));
         Assert.Equal(6, (await inbox.Read(0, 100)).Length);
+    }
+
+    [Fact]
+    public async Task A_retry_after_the_inbox_forgot_its_delivery_is_stored_once_and_a_replay_is_dropped()
+    {
+        var client = NewClient();
+        await _cluster.Client.GetGrain<IClientGrain>(client).Register(new byte[32]);
+        var inbox = _cluster.Client.GetGrain<IInboxGrain>(client);
+        var delivery = Guid.NewGuid();
+        var tags = Tags(3);
+        Assert.Equal(new DeliveryResult(3, 0), await inbox.Deliver(delivery, new Immutable<byte[][]>(Messages(3)), tags, Now));
+
+        // A new activation has no memory of the delivery: only the stored tags tell a retry (same id) from a replay (another id).
+        await _cluster.Client.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+        Assert.Equal(new DeliveryResult(3, 0), await inbox.Deliver(delivery, new Immutable<byte[][]>(Messages(3)), tags, Now));
+        var replay = await inbox.Deliver(Guid.NewGuid(), new Immutable<byte[][]>(Messages(3)), tags, Now);
+        Assert.Equal((0, 0), (replay.Stored, replay.Refused));
+        Assert.Equal([0, 1, 2], replay.Replayed!);
+        Assert.Equal(3, (await inbox.Read(0, 100)).Length);
     }
 
     [Fact]
@@ -135,7 +158,7 @@ public sealed class InboxClusterTests : IAsyncLifetime
         });
         await otherEdge.Services.GetRequiredService<IClusterClient>().GetGrain<IClientGrain>(client).TakeOver(Guid.NewGuid());
 
-        await _cluster.Client.GetGrain<IInboxGrain>(client).Deliver(Guid.NewGuid(), new Immutable<byte[][]>([[1, 2, 3]]), Now);
+        await _cluster.Client.GetGrain<IInboxGrain>(client).Deliver(Guid.NewGuid(), new Immutable<byte[][]>([[1, 2, 3]]), Tags(1), Now);
         var arrival = await received.Task.WaitAsync(TimeSpan.FromSeconds(15));
         Assert.Equal([1, 2, 3], arrival.Messages.Single().Content);
         await subscription.UnsubscribeAsync();

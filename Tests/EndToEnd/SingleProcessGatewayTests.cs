@@ -140,7 +140,7 @@ public sealed class SingleProcessGatewayTests : IAsyncLifetime
         await using var client = await RegisteredClientAsync();
         // Committed behind the inbox grain's back: no stream event is ever published for it,
         // as when a silo dies between the commit and the publish.
-        await _gateway.Store.AppendAsync(client.Address, [Message(42)], DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        await _gateway.Store.AppendAsync(client.Address, [Message(42)], new byte[ReplayProtection.TagSize], Guid.NewGuid(), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         Assert.Equal(Message(42), await client.ReceivePushAsync(TimeSpan.FromSeconds(5)));
         await WaitUntilAsync(async () => await _gateway.Store.CountAsync(client.Address) == 0);
     }
