@@ -183,6 +183,53 @@ public sealed class ClusterEndToEndTests(ITestOutputHelper output) : IAsyncLifet
         await acks.WaitAsync(TimeSpan.FromSeconds(70));
     }
 
+    [Fact]
+    public async Task Packets_replayed_through_the_other_edge_are_not_stored_again_nor_acknowledged()
+    {
+        await using var ackSink = new MixNodeStub();
+        var timeout = TimeSpan.FromSeconds(30);
+        string address;
+        byte[] destination;
+        await using (var client = await TestClient.ConnectAsync(Clients(0)))
+        {
+            Assert.Equal(new ServerResponse.Register(true), await client.RegisterAsync(_gatewayIdentity, timeout));
+            (address, destination) = (client.Address, client.AddressBytes);
+        }
+        byte[] Packet(int id)
+        {
+            var ack = new byte[PacketSizes.Ack];
+            BinaryPrimitives.WriteInt32LittleEndian(ack, id);
+            return FinalHopPackets.Regular(_sphinxKey, destination, BitConverter.GetBytes(id), new NodeAddress(ackSink.EndPoint), ack);
+        }
+        async Task<int> AckAsync(TimeSpan within) => BinaryPrimitives.ReadInt32LittleEndian((await ackSink.ReceiveAsync(within)).Packet);
+        var packets = Enumerable.Range(0, 20).Select(Packet).ToList();
+        const int Sentinel = 999;
+
+        using (var mix = await MixSender.ConnectAsync(Mix(0)))
+        {
+            foreach (var packet in packets)
+            {
+                await mix.SendPacketAsync(packet);
+            }
+            for (int i = 0; i < packets.Count; i++)
+            {
+                await AckAsync(timeout);
+            }
+        }
+        // The other edge's filter never saw them: only the cluster's stored tags can tell.
+        using (var mix = await MixSender.ConnectAsync(Mix(1)))
+        {
+            foreach (var packet in packets.Append(Packet(Sentinel)))
+            {
+                await mix.SendPacketAsync(packet);
+            }
+            Assert.Equal(Sentinel, await AckAsync(timeout));
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => AckAsync(TimeSpan.FromMilliseconds(500)));
+        }
+        var stored = (await PostgresServer.StoredMessagesAsync(address)).Select(m => BitConverter.ToInt32(m)).ToList();
+        Assert.Equal([.. Enumerable.Range(0, 20), Sentinel], stored);
+    }
+
     private static string Destination(byte[][] destinations, int id) =>
         NymGateway.Nym.Encoding.Base58Text.Encode(destinations[id % destinations.Length]);
 

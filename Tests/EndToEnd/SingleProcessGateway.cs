@@ -28,6 +28,9 @@ public sealed class SingleProcessGateway : IAsyncDisposable
     public Uri ClientsUri => new($"ws://{Config.ClientsEndpoint.ListeningAddress}/");
     public IGatewayStore Store => _app!.Services.GetRequiredService<IGatewayStore>();
 
+    /// <summary>The running host's services (a restart makes new ones).</summary>
+    public IServiceProvider Services => _app!.Services;
+
     public static async Task<SingleProcessGateway> StartAsync(Action<GatewayConfig>? configure = null)
     {
         var root = Path.Combine(Path.GetTempPath(), "nym-gateway-tests", Guid.NewGuid().ToString("N"));
