@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Reflection;
 using NymGateway.Cli.Config.Sections;
+using NymGateway.EdgeHost.Replay;
 
 namespace NymGateway.Cli.Config;
 
@@ -50,9 +51,16 @@ public static class ConfigValidator
         Require(s.Database is StorageSection.Sqlite or StorageSection.Postgres, at.At("storage", "database"), $"'{s.Database}' is neither 'sqlite' nor 'postgres'");
         Require(ConnectionStrings.IsWellFormed(s.PostgresConnectionString), at.At("storage", "postgres_connection_string"), "is not a Key=Value;... connection string");
         Require(c.Cluster.ClusterId.Length > 0, at.At("cluster", "cluster_id"), "must not be empty");
+        Require(c.Replay.Window >= TimeSpan.FromSeconds(1), at.At("replay", "window"), "must be at least 1s");
+        long filterBytes = 2 * BloomFilter.BitsFor(c.Replay.ExpectedItems(), 1.0 / c.Replay.FalsePositiveOneIn) / 8;
+        Require(filterBytes <= MaxReplayFilterBytes, at.At("replay", "expected_packets_per_second"),
+            $"an edge's replay filter would take {filterBytes >> 20} MiB (rate x window; at most {MaxReplayFilterBytes >> 30} GiB): lower the rate or the window");
         Require(c.Admin.ListeningAddress.Length == 0 || ConfigValues.TryParseEndPoint(c.Admin.ListeningAddress, out _), at.At("admin", "listening_address"),
             $"'{c.Admin.ListeningAddress}' is not an ip:port socket address (empty turns the endpoint off)");
     }
+
+    /// <summary>Both generations together; each is one array, and .NET caps an array at 2^31 elements (16 GiB of ulong).</summary>
+    private const long MaxReplayFilterBytes = 16L << 30;
 
     private static void Require(bool ok, string where, string problem)
     {

@@ -50,6 +50,8 @@ public sealed class ConfigFileTests : IDisposable
     [InlineData("validator_rest_url = \"http://testnet-validator1.nymtech.net:8081\"", "validator_rest_url = \"validator:8081\"",
         "[gateway] validator_rest_url: 'validator:8081' is not an absolute http or https URL (empty turns presence off)")]
     [InlineData("announce_address = \"127.0.0.1:1789\"", "announce_address = \"127.0.0.1\"", "[mixnet_endpoint] announce_address: '127.0.0.1' is not host:port with a port in 1..65535")]
+    [InlineData("expected_packets_per_second = 100", "expected_packets_per_second = 200000",
+        "[replay] expected_packets_per_second: an edge's replay filter would take 98723 MiB (rate x window; at most 16 GiB): lower the rate or the window")]
     public void A_value_of_the_wrong_kind_or_range_names_its_key_and_line(string key, string replacement, string problem)
     {
         var path = WriteDefaultWith(key, replacement);
