@@ -8,9 +8,9 @@ using NymGateway.EdgeHost.Clients;
 using NymGateway.EdgeHost.Forwarding;
 using NymGateway.EdgeHost.Mix;
 using NymGateway.EdgeHost.Presence;
-using NymGateway.EdgeHost.Replay;
 using NymGateway.EdgeHost.Shutdown;
 using NymGateway.EdgeHost.Telemetry;
+using NymGateway.Nym.Replay;
 
 namespace NymGateway.EdgeHost;
 
@@ -28,7 +28,8 @@ public static class EdgeHostExtensions
         services.AddSingleton<GatewayMetrics>();
         services.TryAddSingleton<ClusterChangeSignal>();
         services.AddSingleton<MixPacketForwarder>();
-        services.AddSingleton(provider => new ReplayFilter(edge.Replay, provider.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(provider => new ReplayFilter(
+            edge.Replay.ExpectedItems(), 1.0 / edge.Replay.FalsePositiveOneIn, edge.Replay.Window, provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton<PacketIngest>();
         services.AddSingleton<ClientWebSocketEndpoint>();
         services.AddHttpClient<ValidatorClient>(http => http.Timeout = TimeSpan.FromSeconds(10));

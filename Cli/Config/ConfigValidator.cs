@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Reflection;
 using NymGateway.Cli.Config.Sections;
-using NymGateway.EdgeHost.Replay;
+using NymGateway.Nym.Replay;
 
 namespace NymGateway.Cli.Config;
 

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
-using NymGateway.EdgeHost.Replay;
+using NymGateway.Nym.Replay;
 using NymGateway.Grains;
 using Xunit;
 
@@ -42,7 +42,7 @@ public sealed class ReplayFilterTests
     public void A_copy_is_dropped_for_one_to_two_windows_then_accepted_again()
     {
         var time = new FakeTimeProvider();
-        var filter = new ReplayFilter(new ReplayProtection { Window = TimeSpan.FromMinutes(10), ExpectedPacketsPerSecond = 10 }, time);
+        var filter = new ReplayFilter(6000, 1e-5, TimeSpan.FromMinutes(10), time);
         var random = new Random(3);
         var tag = Tag(random);
 

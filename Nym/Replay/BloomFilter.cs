@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace NymGateway.EdgeHost.Replay;
+namespace NymGateway.Nym.Replay;
 
 /// <summary>
 /// A fixed-size Bloom filter of replay tags, safe for concurrent use without locks. A tag is

@@ -1,12 +1,10 @@
-using NymGateway.Grains;
-
-namespace NymGateway.EdgeHost.Replay;
+namespace NymGateway.Nym.Replay;
 
 /// <summary>
-/// The edge's fast path against replays: the tags it saw in the current and the previous
-/// window, in two Bloom filters that swap roles every window, so a tag is remembered for one to
-/// two windows. The cluster's store is the authority (other edges, restarts); this filter only
-/// spares it the copies that come back to the same edge, and orders copies within one batch.
+/// A node's fast path against replays: the tags it saw in the current and the previous window,
+/// in two Bloom filters that swap roles every window, so a tag is remembered for one to two
+/// windows. In the gateway the cluster's store is the authority (other edges, restarts); this
+/// filter spares it the copies that come back to the same edge, and orders copies within a batch.
 /// </summary>
 public sealed class ReplayFilter
 {
@@ -16,14 +14,13 @@ public sealed class ReplayFilter
     private Generations _generations;
     private long _started;
 
-    public ReplayFilter(ReplayProtection options, TimeProvider time)
+    /// <param name="itemsPerWindow">Tags one window is sized for.</param>
+    /// <param name="falsePositiveRate">The chance that a fresh tag looks seen, once a window holds <paramref name="itemsPerWindow"/>.</param>
+    public ReplayFilter(long itemsPerWindow, double falsePositiveRate, TimeSpan window, TimeProvider time)
     {
         _time = time;
-        _window = options.Window;
-        double falsePositiveRate = 1.0 / options.FalsePositiveOneIn;
-        _generations = new Generations(
-            new BloomFilter(options.ExpectedItems(), falsePositiveRate),
-            new BloomFilter(options.ExpectedItems(), falsePositiveRate));
+        _window = window;
+        _generations = new Generations(new BloomFilter(itemsPerWindow, falsePositiveRate), new BloomFilter(itemsPerWindow, falsePositiveRate));
         _started = time.GetTimestamp();
     }
 
