@@ -150,7 +150,7 @@ public sealed class PacketIngest(
             ((ReadOnlySpan<byte>)tag).CopyTo(tags.AsSpan(i * SphinxConstants.ReplayTagSize));
         }
         var backoff = TimeSpan.FromMilliseconds(50);
-        // Kept across retries: the inbox and the store tell a retry of a committed delivery from a replay by it.
+        // Kept across retries: by this id the inbox and the store tell a retry of a committed delivery from a replay.
         var deliveryId = Guid.NewGuid();
         DeliveryResult result;
         while (true)
