@@ -249,7 +249,8 @@ public sealed class ClientSession(
             {
                 if (BinaryMessages.TryOpenForwardSphinx(client.Keys, frame.Data, out var packet, out var error))
                 {
-                    forwarder.Forward(packet);
+                    // 0.9.2 answers every forwarded request with success; a drop is counted and logged by the forwarder.
+                    await forwarder.ForwardAsync(packet, cancellationToken);
                     response = new ServerResponse.Send(true);
                 }
                 else

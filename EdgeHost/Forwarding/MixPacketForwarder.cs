@@ -1,55 +1,118 @@
 using System.Collections.Concurrent;
-using System.IO.Pipelines;
 using System.Net;
-using System.Net.Sockets;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NymGateway.EdgeHost.Telemetry;
 using NymGateway.Nym.Forwarding;
-using NymGateway.Nym.Framing;
 
 namespace NymGateway.EdgeHost.Forwarding;
 
 /// <summary>
 /// Sends mix packets (clients' ForwardSphinx requests and SURB-ACKs) to their next hop over
 /// one pooled TCP connection per hop, framed as 0.9.2 frames them. Each hop has a bounded
-/// queue; when it is full the packet is dropped and logged, as in 0.9.2. Failed connections
-/// are retried with exponential backoff; packets taken for a connection that then failed are lost.
+/// queue; a full one makes the sender wait (up to <see cref="ForwarderOptions.MaximumForwardWait"/>),
+/// so a busy hop slows the mix connection or client feeding it instead of losing their packets.
+/// Packets are dropped (counted by <see cref="ForwardDropReason"/>, logged throttled) only when
+/// the hop cannot be reached, stays full past the wait, or would exceed the hop cap. Hops that
+/// got nothing for <see cref="ForwarderOptions.NextHopIdleTimeout"/> close and go away.
 /// </summary>
-public sealed class MixPacketForwarder : IAsyncDisposable
+public sealed partial class MixPacketForwarder : IAsyncDisposable
 {
     private readonly ForwarderOptions _options;
     private readonly GatewayMetrics _metrics;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<IPEndPoint, Hop> _hops = new();
     private readonly CancellationTokenSource _stopping = new();
-    private readonly LogThrottle _dropLog;
+    private readonly LogThrottle[] _dropLogs;
+    private int _hopCount;
+    private volatile bool _closed;
 
     public MixPacketForwarder(IOptions<ForwarderOptions> options, GatewayMetrics metrics, TimeProvider time, ILogger<MixPacketForwarder> logger)
     {
         _options = options.Value;
         _metrics = metrics;
         _logger = logger;
-        _dropLog = new LogThrottle(logger, "Packets dropped by the forwarder", time);
-        metrics.ObserveForwarderQueues(() => Queued);
+        _dropLogs = [.. Enum.GetValues<ForwardDropReason>().Select(reason => new LogThrottle(logger, $"Packets dropped by the forwarder ({reason})", time))];
+        metrics.ObserveForwarder(() => Queued, () => Volatile.Read(ref _hopCount));
     }
 
     /// <summary>Packets waiting in the hops' queues.</summary>
-    private int Queued => _hops.Values.Sum(hop => hop.Queue.Reader.Count);
+    private int Queued => _hops.Values.Sum(hop => hop.Queued);
 
-    /// <summary>Queues the packet for its next hop; false when that hop's queue was full.</summary>
-    public bool Forward(MixPacket packet)
+    /// <summary>
+    /// Queues the packet for its next hop, waiting for room when that hop's queue is full;
+    /// false when it was dropped. Completes at once (no allocation) while there is room.
+    /// </summary>
+    public ValueTask<bool> ForwardAsync(MixPacket packet, CancellationToken cancellationToken = default)
     {
-        var hop = _hops.GetOrAdd(packet.NextHop.EndPoint, endPoint => new Hop(endPoint, this));
-        if (hop.Queue.Writer.TryWrite(packet))
+        var hop = FindHop(packet.NextHop.EndPoint);
+        return hop is not null && hop.TryWrite(packet) ? new ValueTask<bool>(true) : WaitForRoomAsync(packet, hop, cancellationToken);
+    }
+
+    private async ValueTask<bool> WaitForRoomAsync(MixPacket packet, Hop? hop, CancellationToken cancellationToken)
+    {
+        var endPoint = packet.NextHop.EndPoint;
+        while (true)
         {
-            return true;
+            if (_closed)
+            {
+                return Drop(endPoint, 1, ForwardDropReason.Stopping);
+            }
+            if (hop is null)
+            {
+                return Drop(endPoint, 1, ForwardDropReason.HopLimit);
+            }
+            switch (await hop.WriteAsync(packet, _options.MaximumForwardWait, cancellationToken))
+            {
+                case HopWrite.Written:
+                    return true;
+                case HopWrite.TimedOut:
+                    return Drop(endPoint, 1, ForwardDropReason.QueueFull);
+                case HopWrite.Unreachable:
+                    return Drop(endPoint, 1, ForwardDropReason.HopUnreachable);
+                default:
+                    hop = FindHop(endPoint); // it retired meanwhile: the packet goes to its successor
+                    break;
+            }
         }
-        _metrics.ForwardDropped.Add(1, GatewayMetrics.QueueFull);
-        if (_dropLog.TryEnter())
+    }
+
+    /// <summary>The live hop for <paramref name="endPoint"/>, started on first use; null past the hop cap or after the flush.</summary>
+    private Hop? FindHop(IPEndPoint endPoint)
+    {
+        while (!_closed)
         {
-            _logger.PacketDropped(packet.NextHop);
+            if (_hops.TryGetValue(endPoint, out var hop))
+            {
+                return hop;
+            }
+            if (Interlocked.Increment(ref _hopCount) > _options.MaximumNextHops)
+            {
+                Interlocked.Decrement(ref _hopCount);
+                return null;
+            }
+            var created = new Hop(endPoint, this);
+            if (_hops.TryAdd(endPoint, created))
+            {
+                created.Start();
+                return created;
+            }
+            Interlocked.Decrement(ref _hopCount);
+        }
+        return null;
+    }
+
+    /// <summary>Counts and logs (throttled, with the number of packets) one drop; returns false, the forward's outcome.</summary>
+    private bool Drop(IPEndPoint hop, int count, ForwardDropReason reason)
+    {
+        if (count == 0)
+        {
+            return false;
+        }
+        _metrics.ForwardDropped.Add(count, GatewayMetrics.Tag(reason));
+        if (_dropLogs[(int)reason].TryEnter(count))
+        {
+            _logger.PacketsDropped(count, hop, reason);
         }
         return false;
     }
@@ -60,24 +123,28 @@ public sealed class MixPacketForwarder : IAsyncDisposable
     /// </summary>
     public async Task<int> FlushAsync(TimeSpan timeout)
     {
-        foreach (var hop in _hops.Values)
+        _closed = true;
+        var hops = _hops.Values.ToList();
+        foreach (var hop in hops)
         {
-            hop.Queue.Writer.TryComplete();
+            hop.Complete();
         }
-        await Task.WhenAll(_hops.Values.Select(h => h.Worker)).WaitAsync(timeout).ContinueWith(_ => { }, TaskScheduler.Default);
-        int unsent = Queued;
+        await Task.WhenAll(hops.Select(h => h.Worker)).WaitAsync(timeout).ContinueWith(_ => { }, TaskScheduler.Default);
+        int unsent = hops.Sum(hop => hop.Queued);
         await _stopping.CancelAsync();
         return unsent;
     }
 
     public async ValueTask DisposeAsync()
     {
+        _closed = true;
         await _stopping.CancelAsync();
-        foreach (var hop in _hops.Values)
+        var hops = _hops.Values.ToList();
+        foreach (var hop in hops)
         {
-            hop.Queue.Writer.TryComplete();
+            hop.Complete();
         }
-        await Task.WhenAll(_hops.Values.Select(h => h.Worker));
+        await Task.WhenAll(hops.Select(h => h.Worker));
         _stopping.Dispose();
     }
 
@@ -90,99 +157,5 @@ public sealed class MixPacketForwarder : IAsyncDisposable
         var o = _options;
         double ms = o.PacketForwardingInitialBackoff.TotalMilliseconds * Math.Pow(2, Math.Min(failures, 30));
         return TimeSpan.FromMilliseconds(Math.Min(ms, o.PacketForwardingMaximumBackoff.TotalMilliseconds));
-    }
-
-    private sealed class Hop
-    {
-        private readonly IPEndPoint _endPoint;
-        private readonly MixPacketForwarder _owner;
-
-        public Hop(IPEndPoint endPoint, MixPacketForwarder owner)
-        {
-            _endPoint = endPoint;
-            _owner = owner;
-            Queue = Channel.CreateBounded<MixPacket>(new BoundedChannelOptions(Math.Max(1, owner._options.MaximumConnectionBufferSize))
-            {
-                SingleReader = true,
-                FullMode = BoundedChannelFullMode.Wait,
-            });
-            Worker = Task.Run(RunAsync);
-        }
-
-        public Channel<MixPacket> Queue { get; }
-        public Task Worker { get; }
-
-        private async Task RunAsync()
-        {
-            int failures = 0;
-            var stopping = _owner._stopping.Token;
-            while (!stopping.IsCancellationRequested && await WaitForWork(stopping))
-            {
-                try
-                {
-                    await Task.Delay(_owner.Backoff(failures), stopping);
-                    using var socket = new Socket(_endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-                    using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping))
-                    {
-                        timeout.CancelAfter(_owner._options.InitialConnectionTimeout);
-                        await socket.ConnectAsync(_endPoint, timeout.Token);
-                    }
-                    _owner._logger.Connected(_endPoint);
-                    failures = 0;
-                    await using var stream = new NetworkStream(socket, ownsSocket: false);
-                    await SendAsync(PipeWriter.Create(stream), stopping);
-                }
-                catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-                {
-                    return;
-                }
-                catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException)
-                {
-                    failures++;
-                    _owner._logger.ConnectionFailed(_endPoint, ex.Message, _owner.Backoff(failures));
-                }
-            }
-        }
-
-        private async Task<bool> WaitForWork(CancellationToken stopping)
-        {
-            try
-            {
-                return await Queue.Reader.WaitToReadAsync(stopping);
-            }
-            catch (OperationCanceledException)
-            {
-                return false;
-            }
-        }
-
-        private async Task SendAsync(PipeWriter writer, CancellationToken stopping)
-        {
-            while (await Queue.Reader.WaitToReadAsync(stopping))
-            {
-                int count = 0;
-                while (Queue.Reader.TryRead(out var packet))
-                {
-                    SphinxFrameCodec.Encode(packet.Size, packet.Mode, packet.SphinxPacket.Span, writer);
-                    count++;
-                }
-                FlushResult flushed;
-                try
-                {
-                    flushed = await writer.FlushAsync(stopping);
-                }
-                catch (Exception ex) when (ex is SocketException or IOException)
-                {
-                    _owner._metrics.ForwardDropped.Add(count, GatewayMetrics.HopUnreachable);
-                    throw;
-                }
-                if (flushed.IsCompleted)
-                {
-                    _owner._metrics.ForwardDropped.Add(count, GatewayMetrics.HopUnreachable);
-                    throw new IOException("the mix node closed the connection");
-                }
-                _owner._metrics.PacketsForwarded.Add(count);
-            }
-        }
     }
 }

@@ -17,10 +17,10 @@ namespace NymGateway.EdgeHost.Mix;
 /// <summary>
 /// Turns a batch of packets from the mixnet into committed inbox messages: final-hop Sphinx
 /// processing on all cores, one grain call per destination client, SURB-ACKs forwarded once the
-/// messages are durable. A failed delivery is retried until the host stops, so the mix
-/// connection only moves on once its packets are stored. Replays are dropped, and their
-/// SURB-ACKs with them: copies this edge saw by its own filter, copies any edge stored (also
-/// before a restart) by the inbox's answer.
+/// messages are durable (waiting while their hop's queue is full). A failed delivery is retried
+/// until the host stops, so the mix connection only moves on once its packets are stored. Replays
+/// are dropped, and their SURB-ACKs with them: copies this edge saw by its own filter, copies any
+/// edge stored (also before a restart) by the inbox's answer.
 /// </summary>
 public sealed class PacketIngest(
     GatewayIdentity identity,
@@ -177,11 +177,12 @@ public sealed class PacketIngest(
         }
         var replayed = result.Replayed ?? [];
         DroppedReplays(replayed.Length, "the cluster's store");
+        // Waiting for room here holds the mix connection's pipe: back-pressure to the mix node, not dropped ACKs.
         for (int i = 0; i < hops.Count; i++)
         {
             if (hops[i].ForwardAck is { } ack && Array.IndexOf(replayed, i) < 0)
             {
-                forwarder.Forward(ack);
+                await forwarder.ForwardAsync(ack);
             }
         }
     }

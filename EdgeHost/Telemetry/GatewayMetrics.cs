@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using NymGateway.EdgeHost.Forwarding;
 
 namespace NymGateway.EdgeHost.Telemetry;
 
@@ -8,11 +9,13 @@ public sealed class GatewayMetrics : IDisposable
     public const string MeterName = "NymGateway.Edge";
 
     /// <summary>Tags made once, so recording a drop or a push allocates nothing.</summary>
-    public static readonly KeyValuePair<string, object?> QueueFull = new("reason", "queue_full");
-    public static readonly KeyValuePair<string, object?> HopUnreachable = new("reason", "hop_unreachable");
     public static readonly KeyValuePair<string, object?> Replay = new("reason", "Replay");
     public static readonly KeyValuePair<string, object?> FromStream = new("source", "stream");
     public static readonly KeyValuePair<string, object?> FromStore = new("source", "store");
+
+    /// <summary>The forwarder's drop reasons, indexed by <see cref="ForwardDropReason"/>.</summary>
+    private static readonly KeyValuePair<string, object?>[] ForwardDropReasons =
+        [new("reason", "queue_full"), new("reason", "hop_unreachable"), new("reason", "hop_limit"), new("reason", "stopping")];
 
     private readonly Meter _meter = new(MeterName);
 
@@ -27,7 +30,7 @@ public sealed class GatewayMetrics : IDisposable
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 60, 600] });
         ClientsConnected = _meter.CreateUpDownCounter<long>("nym.gateway.clients.connected", "{client}", "Authenticated client websockets");
         PacketsForwarded = _meter.CreateCounter<long>("nym.gateway.forwarder.packets_sent", "{packet}", "Packets written to mix nodes");
-        ForwardDropped = _meter.CreateCounter<long>("nym.gateway.forwarder.packets_dropped", "{packet}", "Packets the forwarder dropped, by reason (queue_full, hop_unreachable)");
+        ForwardDropped = _meter.CreateCounter<long>("nym.gateway.forwarder.packets_dropped", "{packet}", "Packets the forwarder dropped, by reason (queue_full, hop_unreachable, hop_limit, stopping)");
     }
 
     public Counter<long> PacketsReceived { get; }
@@ -39,9 +42,14 @@ public sealed class GatewayMetrics : IDisposable
     public Counter<long> PacketsForwarded { get; }
     public Counter<long> ForwardDropped { get; }
 
-    /// <summary>The packets waiting in the forwarder's per-hop queues, read at each collection.</summary>
-    public void ObserveForwarderQueues(Func<long> depth) =>
+    public static KeyValuePair<string, object?> Tag(ForwardDropReason reason) => ForwardDropReasons[(int)reason];
+
+    /// <summary>The packets waiting in the forwarder's per-hop queues and its live hops, read at each collection.</summary>
+    public void ObserveForwarder(Func<long> depth, Func<long> hops)
+    {
         _meter.CreateObservableGauge("nym.gateway.forwarder.queue_depth", depth, "{packet}", "Packets queued for mix nodes, over all hops");
+        _meter.CreateObservableGauge("nym.gateway.forwarder.hops", hops, "{hop}", "Next hops with a connection and queue");
+    }
 
     public void Dispose() => _meter.Dispose();
 }

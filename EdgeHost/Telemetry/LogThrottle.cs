@@ -36,7 +36,10 @@ public sealed partial class LogThrottle
     }
 
     /// <summary>True when this line may be logged now; false when it is counted for the window's summary.</summary>
-    public bool TryEnter()
+    public bool TryEnter() => TryEnter(1);
+
+    /// <summary>As <see cref="TryEnter()"/> for a line about <paramref name="count"/> events (say, dropped packets): the summary counts events.</summary>
+    public bool TryEnter(int count)
     {
         int unreported = 0;
         bool pass;
@@ -58,9 +61,13 @@ public sealed partial class LogThrottle
             {
                 _passed++;
             }
-            else if (_suppressed++ == 0)
+            else
             {
-                _windowEnd.Change(_window - elapsed, Timeout.InfiniteTimeSpan);
+                if (_suppressed == 0)
+                {
+                    _windowEnd.Change(_window - elapsed, Timeout.InfiniteTimeSpan);
+                }
+                _suppressed += count;
             }
         }
         Summarize(unreported);

@@ -14,6 +14,7 @@ public sealed class MixNodeStub : IAsyncDisposable
     private readonly Channel<(PacketSize Size, PacketMode Mode, byte[] Packet)> _frames = Channel.CreateUnbounded<(PacketSize, PacketMode, byte[])>();
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _accepting;
+    private int _connections;
 
     /// <param name="address">Where to listen (any free port); loopback unless given.</param>
     public MixNodeStub(IPAddress? address = null)
@@ -24,6 +25,9 @@ public sealed class MixNodeStub : IAsyncDisposable
     }
 
     public IPEndPoint EndPoint => (IPEndPoint)_listener.LocalEndpoint;
+
+    /// <summary>Connections open to this node now (the forwarder's hops that reached it and have not closed).</summary>
+    public int OpenConnections => Volatile.Read(ref _connections);
 
     public async Task<(PacketSize Size, PacketMode Mode, byte[] Packet)> ReceiveAsync(TimeSpan timeout)
     {
@@ -49,6 +53,7 @@ public sealed class MixNodeStub : IAsyncDisposable
     private async Task ReadAsync(Socket socket)
     {
         using var connection = socket;
+        Interlocked.Increment(ref _connections);
         var reader = PipeReader.Create(new NetworkStream(socket));
         try
         {
@@ -69,6 +74,10 @@ public sealed class MixNodeStub : IAsyncDisposable
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException or SocketException)
         {
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _connections);
         }
     }
 
