@@ -3,33 +3,39 @@ using System.Net;
 
 namespace NymGateway.EdgeHost;
 
-/// <summary>Counts open connections per remote IP and refuses those over the limit.</summary>
-public sealed class ConnectionLimiter(int maxPerAddress)
+/// <summary>Which connection limit refused a connection.</summary>
+public enum ConnectionRefusal
+{
+    None,
+    PerIp,
+    Total,
+}
+
+/// <summary>Counts open connections, in total and per remote IP, and refuses those over either limit.</summary>
+public sealed class ConnectionLimiter(int maxPerAddress, int maxTotal)
 {
     private readonly ConcurrentDictionary<IPAddress, int> _open = new();
+    private int _total;
 
-    public bool TryAcquire(IPAddress? address)
+    /// <summary>Counts the connection as open unless that would pass a limit; <see cref="ConnectionRefusal.None"/> when it was counted.</summary>
+    public ConnectionRefusal TryAcquire(IPAddress? address)
     {
-        if (address is null)
+        if (Interlocked.Increment(ref _total) > maxTotal)
         {
-            return true;
+            Interlocked.Decrement(ref _total);
+            return ConnectionRefusal.Total;
         }
-        while (true)
+        if (address is null || TryAcquireFor(address))
         {
-            int current = _open.GetValueOrDefault(address);
-            if (current >= maxPerAddress)
-            {
-                return false;
-            }
-            if (current == 0 ? _open.TryAdd(address, 1) : _open.TryUpdate(address, current + 1, current))
-            {
-                return true;
-            }
+            return ConnectionRefusal.None;
         }
+        Interlocked.Decrement(ref _total);
+        return ConnectionRefusal.PerIp;
     }
 
     public void Release(IPAddress? address)
     {
+        Interlocked.Decrement(ref _total);
         if (address is null)
         {
             return;
@@ -40,6 +46,22 @@ public sealed class ConnectionLimiter(int maxPerAddress)
             if (current <= 1 ? _open.TryRemove(new KeyValuePair<IPAddress, int>(address, current)) : _open.TryUpdate(address, current - 1, current))
             {
                 return;
+            }
+        }
+    }
+
+    private bool TryAcquireFor(IPAddress address)
+    {
+        while (true)
+        {
+            int current = _open.GetValueOrDefault(address);
+            if (current >= maxPerAddress)
+            {
+                return false;
+            }
+            if (current == 0 ? _open.TryAdd(address, 1) : _open.TryUpdate(address, current + 1, current))
+            {
+                return true;
             }
         }
     }

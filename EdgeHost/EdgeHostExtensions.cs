@@ -31,6 +31,7 @@ public static class EdgeHostExtensions
         services.AddSingleton(provider => new ReplayFilter(
             edge.Replay.ExpectedItems(), 1.0 / edge.Replay.FalsePositiveOneIn, edge.Replay.Window, provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton<PacketIngest>();
+        services.AddSingleton<ClientConnectionGate>();
         services.AddSingleton<ClientWebSocketEndpoint>();
         services.AddHttpClient<ValidatorClient>(http => http.Timeout = TimeSpan.FromSeconds(10));
         // Hosts stop their services in reverse order: presence unregisters first, then the connections drain.
@@ -41,11 +42,17 @@ public static class EdgeHostExtensions
         return services;
     }
 
-    /// <summary>The mix port (raw TCP through <see cref="MixConnectionHandler"/>), the clients port, and the optional admin port.</summary>
+    /// <summary>The mix port (raw TCP through <see cref="MixConnectionHandler"/>), the clients port (behind <see cref="ClientConnectionGate"/>), and the optional admin port.</summary>
     public static void ListenForGateway(this KestrelServerOptions kestrel, EdgeOptions edge, IPEndPoint? admin)
     {
         kestrel.Listen(edge.MixListen, listen => listen.UseConnectionHandler<MixConnectionHandler>());
-        kestrel.Listen(edge.ClientsListen, listen => listen.Protocols = HttpProtocols.Http1);
+        kestrel.Listen(edge.ClientsListen, listen =>
+        {
+            listen.Protocols = HttpProtocols.Http1;
+            // Before HTTP: connection limits and the upgrade timeout apply to every TCP connection.
+            var gate = listen.ApplicationServices.GetRequiredService<ClientConnectionGate>();
+            listen.Use(next => connection => gate.OnConnectedAsync(connection, next));
+        });
         if (admin is not null)
         {
             kestrel.ListenForAdmin(admin);

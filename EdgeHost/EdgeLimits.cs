@@ -3,16 +3,31 @@ using System.ComponentModel.DataAnnotations;
 
 namespace NymGateway.EdgeHost;
 
-/// <summary>What one peer may hold of an edge; config.toml's [limits] binds into this class (the descriptions are its comments).</summary>
+/// <summary>What one peer, and all of them together, may hold of an edge; config.toml's [limits] binds into this class (the descriptions are its comments).</summary>
 public sealed class EdgeLimits
 {
     [Description("Open mix connections allowed from one IP address.")]
     [Range(1, int.MaxValue)]
     public int MaxMixConnectionsPerIp { get; set; } = 64;
 
-    [Description("Open client websockets allowed from one IP address.")]
+    [Description("Open mix connections allowed in total; further ones are closed at once.")]
+    [Range(1, int.MaxValue)]
+    public int MaxMixConnections { get; set; } = 4096;
+
+    /// <summary>Generous: 0.9.2 mix nodes keep their connection to a gateway open between packets.</summary>
+    [Description("A mix connection that sent nothing for this long is closed.")]
+    public TimeSpan MixConnectionIdleTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    [Description("Open TCP connections to the clients port allowed from one IP address (counted from the connect, before the websocket upgrade).")]
     [Range(1, int.MaxValue)]
     public int MaxClientConnectionsPerIp { get; set; } = 256;
+
+    [Description("Open TCP connections to the clients port allowed in total.")]
+    [Range(1, int.MaxValue)]
+    public int MaxClientConnections { get; set; } = 16384;
+
+    [Description("Time a new connection to the clients port has to send its websocket upgrade request.")]
+    public TimeSpan ClientUpgradeTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     [Description("Largest websocket message accepted from a client, in bytes (a ForwardSphinx of an extended packet is 33185).")]
     [Range(1024, int.MaxValue)]
@@ -20,6 +35,17 @@ public sealed class EdgeLimits
 
     [Description("Time a client has to authenticate or register.")]
     public TimeSpan AuthenticationTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    [Description("ForwardSphinx requests one client may send per client_quota_interval; further ones are refused\nwith an error response (not forwarded) until the next interval.")]
+    [Range(1, int.MaxValue)]
+    public int MaxClientPacketsPerInterval { get; set; } = 1000;
+
+    [Description("Bytes of ForwardSphinx requests one client may send per client_quota_interval (refused as above).")]
+    [Range(1024, long.MaxValue)]
+    public long MaxClientBytesPerInterval { get; set; } = 4 * 1024 * 1024;
+
+    [Description("The interval of the per-client send quotas.")]
+    public TimeSpan ClientQuotaInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     [Description("Frames of one mix connection unwrapped and committed together.")]
     [Range(1, int.MaxValue)]

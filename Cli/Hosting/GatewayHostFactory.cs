@@ -16,9 +16,11 @@ namespace NymGateway.Cli.Hosting;
 public static class GatewayHostFactory
 {
     /// <summary>`run`: a silo and an edge host in one process, on the embedded SQLite database.</summary>
-    public static WebApplication BuildSingleProcess(GatewayConfig config, GatewayIdentity identity)
+    /// <param name="extra">Services to add (tests: a logger provider that records).</param>
+    public static WebApplication BuildSingleProcess(GatewayConfig config, GatewayIdentity identity, Action<IServiceCollection>? extra = null)
     {
         var builder = CreateBuilder(config);
+        extra?.Invoke(builder.Services);
         builder.UseOrleans(silo => silo
             .UseSingleProcess(config.Cluster.SiloPort, config.Cluster.GatewayPort)
             .AddGatewayGrains(RuntimeOptions.Store(config), RuntimeOptions.Streams(config)));

@@ -47,12 +47,18 @@ internal static partial class ClientLog
     [LoggerMessage(EventId = 112, Level = LogLevel.Warning, Message = "Client {Client} sent a request that failed to open: {Error}")]
     public static partial void BadForwardRequest(this ILogger logger, ClientAddressPrefix client, string error);
 
-    [LoggerMessage(EventId = 113, Level = LogLevel.Warning, Message = "Refusing websocket from {Remote}: more than {Limit} open")]
-    public static partial void WebSocketRefused(this ILogger logger, IPAddress? remote, int limit);
+    [LoggerMessage(EventId = 113, Level = LogLevel.Warning, Message = "Refusing client connection from {Remote}: {Refusal} limit of {Limit} open connections reached")]
+    public static partial void ClientConnectionRefused(this ILogger logger, IPAddress? remote, ConnectionRefusal refusal, int limit);
 
     [LoggerMessage(EventId = 114, Level = LogLevel.Debug, Message = "Client websocket from {Remote} ended: {Error}")]
     public static partial void WebSocketEnded(this ILogger logger, IPAddress? remote, string error);
 
     [LoggerMessage(EventId = 115, Level = LogLevel.Error, Message = "Client session ended with an error")]
     public static partial void SessionFault(this ILogger logger, Exception error);
+
+    [LoggerMessage(EventId = 116, Level = LogLevel.Warning, Message = "Closing client connection from {Remote}: no websocket upgrade request within {Timeout}")]
+    public static partial void UpgradeTimedOut(this ILogger logger, IPAddress? remote, TimeSpan timeout);
+
+    [LoggerMessage(EventId = 117, Level = LogLevel.Warning, Message = "Client {Client} is over its send quota ({Refusal}: {Packets} packets, {Bytes} bytes per {Interval}); refusing its requests")]
+    public static partial void OverSendQuota(this ILogger logger, ClientAddressPrefix client, SendRefusal refusal, int packets, long bytes, TimeSpan interval);
 }

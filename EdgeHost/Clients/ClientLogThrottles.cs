@@ -17,5 +17,6 @@ public sealed class ClientLogThrottles(ILogger logger, TimeProvider time)
     /// <summary>Failed authentications and handshakes, and clients that never authenticated.</summary>
     public LogThrottle FailedAuthentications { get; } = new(logger, "Failed client authentications", time);
 
-    public LogThrottle RefusedConnections { get; } = new(logger, "Refused client websockets", time);
+    /// <summary>Clients over their send quota.</summary>
+    public LogThrottle OverQuota { get; } = new(logger, "Client requests refused for the send quota", time);
 }

@@ -25,6 +25,7 @@ public sealed class ClientSession(
     GatewayMetrics metrics,
     ClusterChangeSignal clusterChanges,
     ClientLogThrottles throttles,
+    TimeProvider time,
     ILogger logger)
 {
     /// <summary>How long a client has to answer our close frame before the connection is dropped.</summary>
@@ -242,10 +243,16 @@ public sealed class ClientSession(
     /// <summary>0.9.2's listen_for_requests: binary ForwardSphinx requests; any text is an invalid request.</summary>
     private async Task ListenAsync(Authenticated client, CancellationToken cancellationToken)
     {
+        var quota = new SendQuota(options.Limits, time);
         while (await socket.ReceiveAsync(cancellationToken) is { } frame)
         {
             ServerResponse response;
-            if (frame.Type == WebSocketMessageType.Binary)
+            var refusal = frame.Type == WebSocketMessageType.Binary ? quota.TryTake(frame.Data.Length) : SendRefusal.None;
+            if (refusal != SendRefusal.None)
+            {
+                response = OverQuota(client, refusal);
+            }
+            else if (frame.Type == WebSocketMessageType.Binary)
             {
                 if (BinaryMessages.TryOpenForwardSphinx(client.Keys, frame.Data, out var packet, out var error))
                 {
@@ -272,6 +279,18 @@ public sealed class ClientSession(
             }
             await socket.SendTextAsync(GatewayJson.Serialize(response), cancellationToken);
         }
+    }
+
+    private ServerResponse.Error OverQuota(Authenticated client, SendRefusal refusal)
+    {
+        var limits = options.Limits;
+        metrics.RequestsRefused.Add(1, refusal == SendRefusal.Packets ? GatewayMetrics.PacketQuota : GatewayMetrics.ByteQuota);
+        if (throttles.OverQuota.TryEnter())
+        {
+            logger.OverSendQuota(new ClientAddressPrefix(client.Address), refusal, limits.MaxClientPacketsPerInterval, limits.MaxClientBytesPerInterval, limits.ClientQuotaInterval);
+        }
+        return new ServerResponse.Error(
+            $"request refused: over the gateway's send quota of {limits.MaxClientPacketsPerInterval} packets and {limits.MaxClientBytesPerInterval} bytes per {limits.ClientQuotaInterval}");
     }
 
     private ServerResponse.Error Malformed(string error)

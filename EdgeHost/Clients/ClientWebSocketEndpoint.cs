@@ -17,10 +17,10 @@ public sealed class ClientWebSocketEndpoint(
     GatewayMetrics metrics,
     ClusterChangeSignal clusterChanges,
     ConnectionDrain drain,
+    ClientConnectionGate gate,
     TimeProvider time,
     ILoggerFactory loggers)
 {
-    private readonly ConnectionLimiter _limiter = new(options.Value.Limits.MaxClientConnectionsPerIp);
     private readonly ILogger _logger = loggers.CreateLogger<ClientSession>();
     private readonly ClientLogThrottles _throttles = new(loggers.CreateLogger<ClientSession>(), time);
 
@@ -37,32 +37,21 @@ public sealed class ClientWebSocketEndpoint(
             context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             return;
         }
+        // Counted against the connection limits since its connect (ClientConnectionGate).
+        gate.Upgrading(context);
         var remote = context.Connection.RemoteIpAddress;
-        if (!_limiter.TryAcquire(remote))
-        {
-            if (_throttles.RefusedConnections.TryEnter())
-            {
-                _logger.WebSocketRefused(remote, options.Value.Limits.MaxClientConnectionsPerIp);
-            }
-            context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-            return;
-        }
         using var open = drain.Track();
         try
         {
             using var webSocket = await context.WebSockets.AcceptWebSocketAsync();
             using var channel = new WebSocketChannel(webSocket, options.Value.Limits.MaxClientMessageBytes);
-            var session = new ClientSession(channel, identity, cluster, forwarder, options.Value, metrics, clusterChanges, _throttles, _logger);
+            var session = new ClientSession(channel, identity, cluster, forwarder, options.Value, metrics, clusterChanges, _throttles, time, _logger);
             await session.RunAsync(context.RequestAborted, drain.Draining);
             await channel.CloseAsync(WebSocketCloseStatus.NormalClosure, "");
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException)
         {
             _logger.WebSocketEnded(remote, ex.Message);
-        }
-        finally
-        {
-            _limiter.Release(remote);
         }
     }
 }

@@ -13,14 +13,17 @@ namespace NymGateway.EdgeHost.Mix;
 /// One mix node's TCP connection: decodes frames straight from the pipe, hands complete frames
 /// to <see cref="PacketIngest"/> in batches, and only then lets the pipe move past them. A frame
 /// with an unknown size or mode byte closes the connection, as 0.9.2 closes it. When the host
-/// stops, the connection stores the frames it already received and closes.
+/// stops, or the connection sent nothing for the idle timeout, it stores the frames it already
+/// received and closes. Connections past the per-IP or total limit are closed at once.
 /// </summary>
-public sealed class MixConnectionHandler(PacketIngest ingest, ConnectionDrain drain, IOptions<EdgeOptions> options, TimeProvider time, ILogger<MixConnectionHandler> logger)
+public sealed class MixConnectionHandler(
+    PacketIngest ingest, ConnectionDrain drain, IOptions<EdgeOptions> options, GatewayMetrics metrics, TimeProvider time, ILogger<MixConnectionHandler> logger)
     : ConnectionHandler
 {
-    private readonly ConnectionLimiter _limiter = new(options.Value.Limits.MaxMixConnectionsPerIp);
+    private readonly ConnectionLimiter _limiter = new(options.Value.Limits.MaxMixConnectionsPerIp, options.Value.Limits.MaxMixConnections);
     private readonly LogThrottle _refusedLog = new(logger, "Refused mix connections", time);
     private readonly LogThrottle _corruptedLog = new(logger, "Corrupted mix connections", time);
+    private readonly LogThrottle _idleLog = new(logger, "Idle mix connections closed", time);
 
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {
@@ -30,11 +33,14 @@ public sealed class MixConnectionHandler(PacketIngest ingest, ConnectionDrain dr
             connection.Abort();
             return;
         }
-        if (!_limiter.TryAcquire(remote))
+        var refusal = _limiter.TryAcquire(remote);
+        if (refusal != ConnectionRefusal.None)
         {
+            metrics.ConnectionRefused(GatewayMetrics.MixListener, refusal);
             if (_refusedLog.TryEnter())
             {
-                logger.MixConnectionRefused(remote, options.Value.Limits.MaxMixConnectionsPerIp);
+                var limits = options.Value.Limits;
+                logger.MixConnectionRefused(remote, refusal, refusal == ConnectionRefusal.Total ? limits.MaxMixConnections : limits.MaxMixConnectionsPerIp);
             }
             connection.Abort();
             return;
@@ -62,9 +68,21 @@ public sealed class MixConnectionHandler(PacketIngest ingest, ConnectionDrain dr
         var input = connection.Transport.Input;
         var batch = new List<ReceivedPacket>();
         var frames = new List<SphinxFrame>();
+        var idleTimeout = options.Value.Limits.MixConnectionIdleTimeout;
+        long lastReceived = time.GetTimestamp();
+        // Armed only while waiting for the peer: time spent storing (or waiting for the forwarder) is not idleness.
+        using var idle = time.CreateTimer(_ => input.CancelPendingRead(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         while (true)
         {
+            idle.Change(idleTimeout, Timeout.InfiniteTimeSpan);
             var result = await input.ReadAsync();
+            idle.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            if (!result.IsCanceled)
+            {
+                lastReceived = time.GetTimestamp();
+            }
+            // A cancelled read is the drain or the idle timer; one that raced with new data is neither, and reads on.
+            bool idleExpired = result.IsCanceled && time.GetElapsedTime(lastReceived) >= idleTimeout;
             var buffer = result.Buffer;
             var status = Collect(ref buffer, frames, batch, out var error, out var storage);
             try
@@ -95,9 +113,17 @@ public sealed class MixConnectionHandler(PacketIngest ingest, ConnectionDrain dr
             }
             bool moreFrames = status == FrameStatus.Frame;
             input.AdvanceTo(buffer.Start, moreFrames ? buffer.Start : buffer.End);
-            if ((result.IsCompleted || result.IsCanceled || drain.Draining.IsCancellationRequested) && !moreFrames)
+            if ((result.IsCompleted || idleExpired || drain.Draining.IsCancellationRequested) && !moreFrames)
             {
                 // Only once every complete frame received has been stored.
+                if (idleExpired)
+                {
+                    metrics.ConnectionsTimedOut.Add(1, GatewayMetrics.MixListener);
+                    if (_idleLog.TryEnter())
+                    {
+                        logger.MixConnectionIdle(connection.RemoteEndPoint, idleTimeout);
+                    }
+                }
                 logger.MixConnectionClosed(connection.RemoteEndPoint);
                 return;
             }

@@ -9,8 +9,8 @@ namespace NymGateway.EdgeHost.Mix;
 /// <summary>The mix side's log lines; the warnings are what remote mix nodes can trigger, so callers throttle them.</summary>
 internal static partial class MixLog
 {
-    [LoggerMessage(EventId = 200, Level = LogLevel.Warning, Message = "Refusing mix connection from {Remote}: more than {Limit} open")]
-    public static partial void MixConnectionRefused(this ILogger logger, IPAddress? remote, int limit);
+    [LoggerMessage(EventId = 200, Level = LogLevel.Warning, Message = "Refusing mix connection from {Remote}: {Refusal} limit of {Limit} open connections reached")]
+    public static partial void MixConnectionRefused(this ILogger logger, IPAddress? remote, ConnectionRefusal refusal, int limit);
 
     [LoggerMessage(EventId = 201, Level = LogLevel.Debug, Message = "Starting connection handler for {Remote}")]
     public static partial void MixConnectionStarted(this ILogger logger, EndPoint? remote);
@@ -29,6 +29,9 @@ internal static partial class MixLog
 
     [LoggerMessage(EventId = 209, Level = LogLevel.Warning, Message = "Dropping {Count} replayed packets from the mixnet, seen before by {Where}")]
     public static partial void ReplaysDropped(this ILogger logger, int count, string where);
+
+    [LoggerMessage(EventId = 207, Level = LogLevel.Information, Message = "Closing mix connection from {Remote}: nothing received for {Idle}")]
+    public static partial void MixConnectionIdle(this ILogger logger, EndPoint? remote, TimeSpan idle);
 
     [LoggerMessage(EventId = 206, Level = LogLevel.Warning, Message = "Storing {Count} messages for {Client} failed; retrying in {Backoff}")]
     public static partial void DeliveryFailed(this ILogger logger, Exception error, int count, ClientAddressPrefix client, TimeSpan backoff);

@@ -4,7 +4,9 @@ using Microsoft.Extensions.DependencyInjection;
 using NymGateway.Cli.Config;
 using NymGateway.Cli.Hosting;
 using NymGateway.EdgeHost;
+using Microsoft.Extensions.Logging;
 using NymGateway.Grains.Storage;
+using NymGateway.Tests.Telemetry;
 
 namespace NymGateway.Tests.EndToEnd;
 
@@ -27,6 +29,10 @@ public sealed class SingleProcessGateway : IAsyncDisposable
     public IPEndPoint MixEndPoint => Config.MixnetEndpoint.ListeningAddress;
     public Uri ClientsUri => new($"ws://{Config.ClientsEndpoint.ListeningAddress}/");
     public IGatewayStore Store => _app!.Services.GetRequiredService<IGatewayStore>();
+    public IServiceProvider Services => _app!.Services;
+
+    /// <summary>Every line the gateway logged (at the configured levels), as "Level: message".</summary>
+    public RecordingLoggerProvider Logs { get; } = new();
 
     /// <summary>The running host's services (a restart makes new ones).</summary>
     public IServiceProvider Services => _app!.Services;
@@ -59,7 +65,7 @@ public sealed class SingleProcessGateway : IAsyncDisposable
 
     private async Task StartHostAsync()
     {
-        _app = GatewayHostFactory.BuildSingleProcess(Config, Identity);
+        _app = GatewayHostFactory.BuildSingleProcess(Config, Identity, services => services.AddSingleton<ILoggerProvider>(Logs));
         await _app.Services.GetRequiredService<AdoNetGatewayStore>().InitializeAsync(CancellationToken.None);
         await _app.StartAsync();
     }

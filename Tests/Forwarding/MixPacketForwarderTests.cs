@@ -44,7 +44,7 @@ public sealed class MixPacketForwarderTests : IAsyncLifetime
 
     private long Hops => _recorded["nym.gateway.forwarder.hops"];
 
-    private long Dropped(string reason) => _recorded["nym.gateway.forwarder.packets_dropped", reason];
+    private long Dropped(string reason) => _recorded["nym.gateway.forwarder.packets_dropped", $"reason={reason}"];
 
     [Fact]
     public async Task An_idle_hop_retires_closing_its_connection_and_a_new_packet_starts_it_again()

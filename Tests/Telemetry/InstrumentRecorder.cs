@@ -3,14 +3,14 @@ using System.Diagnostics.Metrics;
 namespace NymGateway.Tests.Telemetry;
 
 /// <summary>
-/// Sums what the instruments of one <see cref="Meter"/> object record, by instrument name and
-/// <c>reason</c> tag ("" without one). It listens to that object only, so other gateways of the
-/// same test run (meters of the same name are process-wide) do not count.
+/// Sums what the instruments of one <see cref="Meter"/> object record, by instrument name and tag
+/// values. It listens to that object only, so other gateways of the same test run (meters of the
+/// same name are process-wide) do not count.
 /// </summary>
 public sealed class InstrumentRecorder : IDisposable
 {
     private readonly MeterListener _listener = new();
-    private readonly Dictionary<(string, string), long> _sums = [];
+    private readonly Dictionary<(string Name, string Tags), long> _sums = [];
 
     public InstrumentRecorder(Meter meter)
     {
@@ -23,17 +23,14 @@ public sealed class InstrumentRecorder : IDisposable
         };
         _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
         {
-            string reason = "";
+            var values = new List<string>();
             foreach (var tag in tags)
             {
-                if (tag.Key == "reason")
-                {
-                    reason = (string)tag.Value!;
-                }
+                values.Add($"{tag.Key}={tag.Value}");
             }
             lock (_sums)
             {
-                var key = (instrument.Name, reason);
+                var key = (instrument.Name, string.Join(',', values.Order()));
                 // A gauge reports its value, a counter its increments.
                 _sums[key] = instrument.IsObservable ? value : _sums.GetValueOrDefault(key) + value;
             }
@@ -41,15 +38,15 @@ public sealed class InstrumentRecorder : IDisposable
         _listener.Start();
     }
 
-    /// <summary>The sum recorded on the instrument named <paramref name="name"/> with that reason; for a gauge, its value now.</summary>
-    public long this[string name, string reason = ""]
+    /// <summary>The sum recorded on the instrument named <paramref name="name"/> over the tag sets holding every one of <paramref name="tags"/> ("reason=queue_full"); for a gauge, its value now.</summary>
+    public long this[string name, params string[] tags]
     {
         get
         {
             _listener.RecordObservableInstruments();
             lock (_sums)
             {
-                return _sums.GetValueOrDefault((name, reason));
+                return _sums.Where(s => s.Key.Name == name && tags.All(s.Key.Tags.Split(',').Contains)).Sum(s => s.Value);
             }
         }
     }

@@ -7,18 +7,23 @@ namespace NymGateway.Tools;
 /// <summary>A mix node's side of a connection to the gateway's mix port.</summary>
 public sealed class MixSender : IDisposable
 {
-    private readonly TcpClient _client = new() { NoDelay = true };
+    private readonly TcpClient _client;
 
-    private MixSender()
+    private MixSender(IPAddress? from)
     {
+        _client = from is null ? new TcpClient() : new TcpClient(new IPEndPoint(from, 0));
+        _client.NoDelay = true;
     }
 
-    public static async Task<MixSender> ConnectAsync(IPEndPoint gateway)
+    /// <param name="from">The local address to connect from (another 127.x address looks like another peer); any when null.</param>
+    public static async Task<MixSender> ConnectAsync(IPEndPoint gateway, IPAddress? from = null)
     {
-        var sender = new MixSender();
+        var sender = new MixSender(from);
         await sender._client.ConnectAsync(gateway);
         return sender;
     }
+
+    public EndPoint? LocalEndPoint => _client.Client.LocalEndPoint;
 
     public Task SendPacketAsync(byte[] packet, PacketMode mode = PacketMode.Mix) => SendRawAsync(SphinxFrameCodec.Encode(mode, packet));
 

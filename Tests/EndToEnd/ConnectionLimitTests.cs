@@ -1,0 +1,152 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using NymGateway.Cli.Config;
+using NymGateway.EdgeHost.Telemetry;
+using NymGateway.Nym.Framing;
+using NymGateway.Tests.Telemetry;
+using NymGateway.Tools;
+using Xunit;
+
+namespace NymGateway.Tests.EndToEnd;
+
+/// <summary>
+/// The connection limits of both ports: each one hit is closed as documented, counted in
+/// nym_gateway_connections_{refused,timed_out}_total and logged (throttled), while a bystander
+/// client keeps receiving. Other 127.x addresses stand in for other peers.
+/// </summary>
+[Trait("Category", "EndToEnd")]
+public sealed class ConnectionLimitTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
+    private static readonly IPAddress Peer = IPAddress.Parse("127.0.0.2");
+    private static readonly IPAddress OtherPeer = IPAddress.Parse("127.0.0.3");
+
+    private sealed class Gateway : IAsyncDisposable
+    {
+        private Gateway(SingleProcessGateway process, MixNodeStub ackNode, Bystander bystander, InstrumentRecorder metrics)
+        {
+            Process = process;
+            AckNode = ackNode;
+            Bystander = bystander;
+            Metrics = metrics;
+        }
+
+        public SingleProcessGateway Process { get; }
+        public MixNodeStub AckNode { get; }
+        public Bystander Bystander { get; }
+        public InstrumentRecorder Metrics { get; }
+        public IPEndPoint ClientsEndPoint => Process.Config.ClientsEndpoint.ListeningAddress;
+
+        public static async Task<Gateway> StartAsync(Action<GatewayConfig> configure)
+        {
+            var process = await SingleProcessGateway.StartAsync(configure);
+            var metrics = new InstrumentRecorder(process.Services.GetRequiredService<GatewayMetrics>().ConnectionsRefused.Meter);
+            return new Gateway(process, new MixNodeStub(), await Bystander.ConnectAsync(process), metrics);
+        }
+
+        public Task BystanderStillReceivesAsync() => Bystander.StillReceivesAsync(AckNode);
+
+        public void AssertLogged(string line, int times = 1) => Assert.Equal(times, Process.Logs.Lines.Count(l => l == line));
+
+        public async ValueTask DisposeAsync()
+        {
+            await BystanderStillReceivesAsync();
+            await Bystander.DisposeAsync();
+            Metrics.Dispose();
+            await AckNode.DisposeAsync();
+            await Process.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Mix_connections_past_the_total_limit_are_closed_at_once()
+    {
+        await using var gateway = await Gateway.StartAsync(c => c.Limits.MaxMixConnections = 3);
+        var open = new List<MixSender>();
+        for (int i = 0; i < 3; i++)
+        {
+            open.Add(await MixSender.ConnectAsync(gateway.Process.MixEndPoint, i % 2 == 0 ? Peer : OtherPeer));
+        }
+        await Task.Delay(200); // accepted and counted
+        using var refused = await MixSender.ConnectAsync(gateway.Process.MixEndPoint, OtherPeer);
+        using var refusedToo = await MixSender.ConnectAsync(gateway.Process.MixEndPoint, Peer);
+        Assert.True(await refused.IsClosedByPeerAsync(Timeout));
+        Assert.True(await refusedToo.IsClosedByPeerAsync(Timeout));
+        Assert.False(await open[0].IsClosedByPeerAsync(TimeSpan.FromMilliseconds(200)));
+        Assert.Equal(2, gateway.Metrics["nym.gateway.connections.refused", "listener=mix", "reason=total"]);
+        gateway.AssertLogged($"Warning: Refusing mix connection from {OtherPeer}: Total limit of 3 open connections reached");
+
+        open[0].Dispose(); // room for the bystander's sender again
+        await SingleProcessGatewayTests.WaitUntilAsync(async () =>
+        {
+            using var probe = await MixSender.ConnectAsync(gateway.Process.MixEndPoint);
+            return !await probe.IsClosedByPeerAsync(TimeSpan.FromMilliseconds(200));
+        });
+        await gateway.BystanderStillReceivesAsync();
+        open.ForEach(c => c.Dispose());
+    }
+
+    [Fact]
+    public async Task A_mix_connection_that_sends_nothing_for_the_idle_timeout_is_closed_a_busy_one_stays()
+    {
+        await using var gateway = await Gateway.StartAsync(c => c.Limits.MixConnectionIdleTimeout = TimeSpan.FromSeconds(1));
+        using var silent = await MixSender.ConnectAsync(gateway.Process.MixEndPoint, Peer);
+        using var busy = await MixSender.ConnectAsync(gateway.Process.MixEndPoint, OtherPeer);
+        var keepBusy = Task.Run(async () =>
+        {
+            for (int i = 0; i < 10; i++)
+            {
+                // An undecryptable packet (dropped, the connection stays): any frame counts as traffic.
+                await busy.SendPacketAsync(new byte[PacketSizes.Ack]);
+                await Task.Delay(300);
+            }
+        });
+        Assert.True(await silent.IsClosedByPeerAsync(TimeSpan.FromSeconds(5)));
+        await keepBusy;
+        Assert.False(await busy.IsClosedByPeerAsync(TimeSpan.FromMilliseconds(100)));
+        Assert.Equal(1, gateway.Metrics["nym.gateway.connections.timed_out", "listener=mix"]);
+        gateway.AssertLogged($"Information: Closing mix connection from {silent.LocalEndPoint}: nothing received for 00:00:01");
+        await gateway.BystanderStillReceivesAsync();
+    }
+
+    [Fact]
+    public async Task Client_port_connections_count_against_the_limits_before_any_upgrade()
+    {
+        await using var gateway = await Gateway.StartAsync(c =>
+        {
+            c.Limits.MaxClientConnectionsPerIp = 2;
+            c.Limits.MaxClientConnections = 4; // the bystander's websocket is one of them
+        });
+        // Bare TCP connections that never send HTTP.
+        using var first = await MixSender.ConnectAsync(gateway.ClientsEndPoint, Peer);
+        using var second = await MixSender.ConnectAsync(gateway.ClientsEndPoint, Peer);
+        using var overPerIp = await MixSender.ConnectAsync(gateway.ClientsEndPoint, Peer);
+        Assert.True(await overPerIp.IsClosedByPeerAsync(Timeout));
+        using var fourth = await MixSender.ConnectAsync(gateway.ClientsEndPoint, OtherPeer);
+        using var overTotal = await MixSender.ConnectAsync(gateway.ClientsEndPoint, IPAddress.Parse("127.0.0.4"));
+        Assert.True(await overTotal.IsClosedByPeerAsync(Timeout));
+        Assert.False(await first.IsClosedByPeerAsync(TimeSpan.FromMilliseconds(200)));
+        Assert.False(await fourth.IsClosedByPeerAsync(TimeSpan.FromMilliseconds(200)));
+
+        Assert.Equal(1, gateway.Metrics["nym.gateway.connections.refused", "listener=clients", "reason=per_ip"]);
+        Assert.Equal(1, gateway.Metrics["nym.gateway.connections.refused", "listener=clients", "reason=total"]);
+        gateway.AssertLogged($"Warning: Refusing client connection from {Peer}: PerIp limit of 2 open connections reached");
+        await gateway.BystanderStillReceivesAsync();
+    }
+
+    [Fact]
+    public async Task A_client_port_connection_without_an_upgrade_request_is_closed_after_the_timeout()
+    {
+        await using var gateway = await Gateway.StartAsync(c => c.Limits.ClientUpgradeTimeout = TimeSpan.FromMilliseconds(500));
+        using var silent = await MixSender.ConnectAsync(gateway.ClientsEndPoint, Peer);
+        using var silentToo = await MixSender.ConnectAsync(gateway.ClientsEndPoint, Peer);
+        Assert.True(await silent.IsClosedByPeerAsync(TimeSpan.FromSeconds(5)));
+        Assert.True(await silentToo.IsClosedByPeerAsync(TimeSpan.FromSeconds(5)));
+        Assert.Equal(2, gateway.Metrics["nym.gateway.connections.timed_out", "listener=clients"]);
+        // Throttled: the first line of the window, the second one counted for its summary.
+        gateway.AssertLogged($"Warning: Closing client connection from {Peer}: no websocket upgrade request within 00:00:00.5000000");
+        // The bystander upgraded long before: its websocket outlives the timeout.
+        await Task.Delay(700);
+        await gateway.BystanderStillReceivesAsync();
+    }
+}
