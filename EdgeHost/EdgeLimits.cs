@@ -41,8 +41,8 @@ public sealed class EdgeLimits
     public int MaxClientPacketsPerInterval { get; set; } = 1000;
 
     [Description("Bytes of ForwardSphinx requests one client may send per client_quota_interval (refused as above).")]
-    [Range(1024, long.MaxValue)]
-    public long MaxClientBytesPerInterval { get; set; } = 4 * 1024 * 1024;
+    [Range(1024, int.MaxValue)]
+    public int MaxClientBytesPerInterval { get; set; } = 4 * 1024 * 1024;
 
     [Description("The interval of the per-client send quotas.")]
     public TimeSpan ClientQuotaInterval { get; set; } = TimeSpan.FromSeconds(1);

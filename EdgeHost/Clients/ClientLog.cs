@@ -60,5 +60,5 @@ internal static partial class ClientLog
     public static partial void UpgradeTimedOut(this ILogger logger, IPAddress? remote, TimeSpan timeout);
 
     [LoggerMessage(EventId = 117, Level = LogLevel.Warning, Message = "Client {Client} is over its send quota ({Refusal}: {Packets} packets, {Bytes} bytes per {Interval}); refusing its requests")]
-    public static partial void OverSendQuota(this ILogger logger, ClientAddressPrefix client, SendRefusal refusal, int packets, long bytes, TimeSpan interval);
+    public static partial void OverSendQuota(this ILogger logger, ClientAddressPrefix client, SendRefusal refusal, int packets, int bytes, TimeSpan interval);
 }

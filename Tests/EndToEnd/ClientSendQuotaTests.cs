@@ -26,7 +26,7 @@ public sealed class ClientSendQuotaTests
     [Theory]
     [InlineData("packet_quota", 3, 1024 * 1024)]
     [InlineData("byte_quota", 1000, PacketSizes.Regular * 3)] // two requests fit, the third does not
-    public async Task Requests_over_the_quota_are_refused_until_the_next_interval(string reason, int packets, long bytes)
+    public async Task Requests_over_the_quota_are_refused_until_the_next_interval(string reason, int packets, int bytes)
     {
         var interval = TimeSpan.FromSeconds(2);
         await using var gateway = await SingleProcessGateway.StartAsync(c =>
