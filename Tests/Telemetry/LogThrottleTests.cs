@@ -61,4 +61,16 @@ public sealed class LogThrottleTests
         _time.Advance(TimeSpan.FromSeconds(0.5));
         Assert.Equal(["Warning: Bad request (1 more suppressed in the last 10s)"], _log.Lines);
     }
+
+    [Fact]
+    public void Lines_about_several_events_are_summarized_by_their_events()
+    {
+        var throttle = new LogThrottle(_log, "Packets dropped by the forwarder (HopUnreachable)", _time);
+
+        Assert.True(throttle.TryEnter(7));
+        Assert.False(throttle.TryEnter(250));
+        Assert.False(throttle.TryEnter(1));
+        _time.Advance(TimeSpan.FromSeconds(10));
+        Assert.Equal(["Warning: Packets dropped by the forwarder (HopUnreachable) (251 more suppressed in the last 10s)"], _log.Lines);
+    }
 }
