@@ -36,11 +36,11 @@ public sealed class EdgeLimits
     [Description("Time a client has to authenticate or register.")]
     public TimeSpan AuthenticationTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
-    [Description("ForwardSphinx requests one client may send per client_quota_interval; further ones are refused\nwith an error response (not forwarded) until the next interval.")]
+    [Description("ForwardSphinx requests one client may have forwarded per client_quota_interval; further ones are\nrefused with an error response (not forwarded) until the next interval.")]
     [Range(1, int.MaxValue)]
     public int MaxClientPacketsPerInterval { get; set; } = 1000;
 
-    [Description("Bytes of ForwardSphinx requests one client may send per client_quota_interval (refused as above).")]
+    [Description("Bytes of ForwardSphinx requests one client may have forwarded per client_quota_interval (refused as above).")]
     [Range(1024, int.MaxValue)]
     public int MaxClientBytesPerInterval { get; set; } = 4 * 1024 * 1024;
 

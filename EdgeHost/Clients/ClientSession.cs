@@ -247,26 +247,26 @@ public sealed class ClientSession(
         while (await socket.ReceiveAsync(cancellationToken) is { } frame)
         {
             ServerResponse response;
-            var refusal = frame.Type == WebSocketMessageType.Binary ? quota.TryTake(frame.Data.Length) : SendRefusal.None;
-            if (refusal != SendRefusal.None)
+            if (frame.Type == WebSocketMessageType.Binary)
             {
-                response = OverQuota(client, refusal);
-            }
-            else if (frame.Type == WebSocketMessageType.Binary)
-            {
-                if (BinaryMessages.TryOpenForwardSphinx(client.Keys, frame.Data, out var packet, out var error))
-                {
-                    // 0.9.2 answers every forwarded request with success; a drop is counted and logged by the forwarder.
-                    await forwarder.ForwardAsync(packet, cancellationToken);
-                    response = new ServerResponse.Send(true);
-                }
-                else
+                if (!BinaryMessages.TryOpenForwardSphinx(client.Keys, frame.Data, out var packet, out var error))
                 {
                     if (throttles.BadForwardRequests.TryEnter())
                     {
                         logger.BadForwardRequest(new ClientAddressPrefix(client.Address), error!.ToString());
                     }
                     response = new ServerResponse.Error(error!.ToString());
+                }
+                // The quota counts what would be forwarded: a malformed request still gets its 0.9.2 error.
+                else if (!quota.TryTake(frame.Data.Length, out var refusal))
+                {
+                    response = OverQuota(client, refusal);
+                }
+                else
+                {
+                    // 0.9.2 answers every forwarded request with success; a drop is counted and logged by the forwarder.
+                    await forwarder.ForwardAsync(packet, cancellationToken);
+                    response = new ServerResponse.Send(true);
                 }
             }
             else

@@ -19,8 +19,8 @@ public sealed class SendQuota(EdgeLimits limits, TimeProvider time)
     private int _packets;
     private long _bytes;
 
-    /// <summary>Counts a request of <paramref name="bytes"/> when it fits this interval's quota.</summary>
-    public SendRefusal TryTake(int bytes)
+    /// <summary>Counts a request of <paramref name="bytes"/> when it fits this interval's quota; otherwise says which quota it is over.</summary>
+    public bool TryTake(int bytes, out SendRefusal refusal)
     {
         long now = time.GetTimestamp();
         if (time.GetElapsedTime(_intervalStart, now) >= limits.ClientQuotaInterval)
@@ -29,16 +29,15 @@ public sealed class SendQuota(EdgeLimits limits, TimeProvider time)
             _packets = 0;
             _bytes = 0;
         }
-        if (_packets >= limits.MaxClientPacketsPerInterval)
+        refusal = _packets >= limits.MaxClientPacketsPerInterval ? SendRefusal.Packets
+            : _bytes + bytes > limits.MaxClientBytesPerInterval ? SendRefusal.Bytes
+            : SendRefusal.None;
+        if (refusal != SendRefusal.None)
         {
-            return SendRefusal.Packets;
-        }
-        if (_bytes + bytes > limits.MaxClientBytesPerInterval)
-        {
-            return SendRefusal.Bytes;
+            return false;
         }
         _packets++;
         _bytes += bytes;
-        return SendRefusal.None;
+        return true;
     }
 }

@@ -58,6 +58,14 @@ public sealed class ConnectionLimitTests
         }
     }
 
+    /// <summary>A connection that the gateway accepted and counted: it is still open a moment later.</summary>
+    private static async Task<MixSender> OpenAsync(IPEndPoint port, IPAddress from)
+    {
+        var connection = await MixSender.ConnectAsync(port, from);
+        Assert.False(await connection.IsClosedByPeerAsync(TimeSpan.FromMilliseconds(300)));
+        return connection;
+    }
+
     [Fact]
     public async Task Mix_connections_past_the_total_limit_are_closed_at_once()
     {
@@ -65,9 +73,8 @@ public sealed class ConnectionLimitTests
         var open = new List<MixSender>();
         for (int i = 0; i < 3; i++)
         {
-            open.Add(await MixSender.ConnectAsync(gateway.Process.MixEndPoint, i % 2 == 0 ? Peer : OtherPeer));
+            open.Add(await OpenAsync(gateway.Process.MixEndPoint, i % 2 == 0 ? Peer : OtherPeer));
         }
-        await Task.Delay(200); // accepted and counted
         using var refused = await MixSender.ConnectAsync(gateway.Process.MixEndPoint, OtherPeer);
         using var refusedToo = await MixSender.ConnectAsync(gateway.Process.MixEndPoint, Peer);
         Assert.True(await refused.IsClosedByPeerAsync(Timeout));
@@ -92,18 +99,21 @@ public sealed class ConnectionLimitTests
         await using var gateway = await Gateway.StartAsync(c => c.Limits.MixConnectionIdleTimeout = TimeSpan.FromSeconds(1));
         using var silent = await MixSender.ConnectAsync(gateway.Process.MixEndPoint, Peer);
         using var busy = await MixSender.ConnectAsync(gateway.Process.MixEndPoint, OtherPeer);
+        using var stopSending = new CancellationTokenSource();
         var keepBusy = Task.Run(async () =>
         {
-            for (int i = 0; i < 10; i++)
+            while (!stopSending.IsCancellationRequested)
             {
                 // An undecryptable packet (dropped, the connection stays): any frame counts as traffic.
                 await busy.SendPacketAsync(new byte[PacketSizes.Ack]);
-                await Task.Delay(300);
+                await Task.Delay(200);
             }
         });
         Assert.True(await silent.IsClosedByPeerAsync(TimeSpan.FromSeconds(5)));
-        await keepBusy;
+        await Task.Delay(1500); // more than another idle timeout, sending all along
         Assert.False(await busy.IsClosedByPeerAsync(TimeSpan.FromMilliseconds(100)));
+        await stopSending.CancelAsync();
+        await keepBusy;
         Assert.Equal(1, gateway.Metrics["nym.gateway.connections.timed_out", "listener=mix"]);
         gateway.AssertLogged($"Information: Closing mix connection from {silent.LocalEndPoint}: nothing received for 00:00:01");
         await gateway.BystanderStillReceivesAsync();
@@ -117,16 +127,15 @@ public sealed class ConnectionLimitTests
             c.Limits.MaxClientConnectionsPerIp = 2;
             c.Limits.MaxClientConnections = 4; // the bystander's websocket is one of them
         });
-        // Bare TCP connections that never send HTTP.
-        using var first = await MixSender.ConnectAsync(gateway.ClientsEndPoint, Peer);
-        using var second = await MixSender.ConnectAsync(gateway.ClientsEndPoint, Peer);
+        // Bare TCP connections that never send HTTP, each counted (still open a moment later) before the next.
+        using var first = await OpenAsync(gateway.ClientsEndPoint, Peer);
+        using var second = await OpenAsync(gateway.ClientsEndPoint, Peer);
         using var overPerIp = await MixSender.ConnectAsync(gateway.ClientsEndPoint, Peer);
         Assert.True(await overPerIp.IsClosedByPeerAsync(Timeout));
-        using var fourth = await MixSender.ConnectAsync(gateway.ClientsEndPoint, OtherPeer);
+        using var fourth = await OpenAsync(gateway.ClientsEndPoint, OtherPeer);
         using var overTotal = await MixSender.ConnectAsync(gateway.ClientsEndPoint, IPAddress.Parse("127.0.0.4"));
         Assert.True(await overTotal.IsClosedByPeerAsync(Timeout));
         Assert.False(await first.IsClosedByPeerAsync(TimeSpan.FromMilliseconds(200)));
-        Assert.False(await fourth.IsClosedByPeerAsync(TimeSpan.FromMilliseconds(200)));
 
         Assert.Equal(1, gateway.Metrics["nym.gateway.connections.refused", "listener=clients", "reason=per_ip"]);
         Assert.Equal(1, gateway.Metrics["nym.gateway.connections.refused", "listener=clients", "reason=total"]);
