@@ -29,7 +29,6 @@ public sealed class SingleProcessGateway : IAsyncDisposable
     public IPEndPoint MixEndPoint => Config.MixnetEndpoint.ListeningAddress;
     public Uri ClientsUri => new($"ws://{Config.ClientsEndpoint.ListeningAddress}/");
     public IGatewayStore Store => _app!.Services.GetRequiredService<IGatewayStore>();
-    public IServiceProvider Services => _app!.Services;
 
     /// <summary>Every line the gateway logged (at the configured levels), as "Level: message".</summary>
     public RecordingLoggerProvider Logs { get; } = new();
