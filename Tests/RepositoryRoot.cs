@@ -8,7 +8,7 @@ public static class RepositoryRoot
     private static string Find()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(System.IO.Path.Combine(dir.FullName, "NymGateway.Orleans.slnx")))
+        while (dir is not null && !File.Exists(System.IO.Path.Combine(dir.FullName, "NymGateway.Orleans.sln")))
         {
             dir = dir.Parent;
         }
