@@ -30,16 +30,8 @@ public sealed class GracefulStopTests(ITestOutputHelper output) : IDisposable
         var ports = FreePorts.Take(5);
         using var validator = new ValidatorStub(ports[4], probeMixPort: ports[0]);
         await using var ackSink = new MixNodeStub();
-        var init = await GatewayProcess.RunToEndAsync(_home.Path, "init", "--id", "stop", "--mix-host", "127.0.0.1", "--clients-host", "127.0.0.1",
-            "--mix-port", $"{ports[0]}", "--clients-port", $"{ports[1]}", "--validator", validator.Url);
-        Assert.Equal(0, init.ExitCode);
-        string[] run = ["run", "--id", "stop", "--silo-port", $"{ports[2]}", "--gateway-port", $"{ports[3]}"];
-        var clients = new Uri($"ws://127.0.0.1:{ports[1]}/");
-        var mixPort = new IPEndPoint(IPAddress.Loopback, ports[0]);
-
-        using var gateway = GatewayProcess.Start(_home.Path, run);
-        await gateway.WaitForAsync("Finished nym gateway startup procedure", TimeSpan.FromSeconds(60));
-        var folder = new GatewayFolder(_home.Path, "stop");
+        using var started = await LoopbackGateway.StartAsync(_home.Path, "stop", ports[..4], validator.Url);
+        var (gateway, folder, run, clients, mixPort) = (started.Process, started.Folder, started.Run, started.ClientsUri, started.MixEndPoint);
         var sphinxKey = folder.SphinxKey;
         var gatewayIdentity = folder.Identity;
 

@@ -25,23 +25,17 @@ public sealed class SecretsInLogsTests : IDisposable
     [Fact]
     public async Task A_trace_level_log_of_a_full_session_holds_no_key_and_no_payload()
     {
-        var ports = FreePorts.Take(4);
-        var init = await GatewayProcess.RunToEndAsync(_home.Path, "init", "--id", "s", "--mix-host", "127.0.0.1", "--clients-host", "127.0.0.1",
-            "--mix-port", $"{ports[0]}", "--clients-port", $"{ports[1]}", "--validator", "");
-        Assert.Equal(0, init.ExitCode);
         // Every category, Orleans' and ASP.NET Core's too (the config holds them at warn by default).
         var trace = new[] { "Default", "Orleans", "Microsoft", "System", "Polly" }.ToDictionary(c => $"Logging__LogLevel__{c}", _ => (string?)"Trace");
-        using var gateway = GatewayProcess.Start(_home.Path, trace, "run", "--id", "s", "--silo-port", $"{ports[2]}", "--gateway-port", $"{ports[3]}");
-        await gateway.WaitForAsync("Finished nym gateway startup procedure", TimeSpan.FromSeconds(60));
-        var folder = new GatewayFolder(_home.Path, "s");
-        var clients = new Uri($"ws://127.0.0.1:{ports[1]}/");
+        using var started = await LoopbackGateway.StartAsync(_home.Path, "s", FreePorts.Take(4), environment: trace);
+        var (gateway, folder, clients) = (started.Process, started.Folder, started.ClientsUri);
         await using var mixNode = new MixNodeStub();
 
         var payload = Encoding.ASCII.GetBytes($"payload-{Guid.NewGuid():N}");
         var client = await TestClient.ConnectAsync(clients);
         Assert.Equal(new ServerResponse.Register(true), await client.RegisterAsync(folder.Identity, Timeout));
         var keys = client.Keys!;
-        using (var mix = await MixSender.ConnectAsync(new(System.Net.IPAddress.Loopback, ports[0])))
+        using (var mix = await MixSender.ConnectAsync(started.MixEndPoint))
         {
             await mix.SendPacketAsync(FinalHopPackets.Regular(folder.SphinxKey, client.AddressBytes, payload, new NodeAddress(mixNode.EndPoint), new byte[PacketSizes.Ack]));
             Assert.Equal(payload, await client.ReceivePushAsync(Timeout));

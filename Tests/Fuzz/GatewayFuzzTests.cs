@@ -32,15 +32,8 @@ public sealed class GatewayFuzzTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task Random_and_mutated_input_on_every_port_is_rejected_while_a_client_keeps_receiving()
     {
-        var ports = FreePorts.Take(4);
-        var init = await GatewayProcess.RunToEndAsync(_home.Path, "init", "--id", "fuzz", "--mix-host", "127.0.0.1", "--clients-host", "127.0.0.1",
-            "--mix-port", $"{ports[0]}", "--clients-port", $"{ports[1]}", "--validator", "");
-        Assert.Equal(0, init.ExitCode);
-        using var gateway = GatewayProcess.Start(_home.Path, "run", "--id", "fuzz", "--silo-port", $"{ports[2]}", "--gateway-port", $"{ports[3]}");
-        await gateway.WaitForAsync("Finished nym gateway startup procedure", TimeSpan.FromSeconds(60));
-        var folder = new GatewayFolder(_home.Path, "fuzz");
-        var mixPort = new IPEndPoint(IPAddress.Loopback, ports[0]);
-        var clients = new Uri($"ws://127.0.0.1:{ports[1]}/");
+        using var started = await LoopbackGateway.StartAsync(_home.Path, "fuzz", FreePorts.Take(4));
+        var (gateway, folder, mixPort, clients) = (started.Process, started.Folder, started.MixEndPoint, started.ClientsUri);
         await using var mixNode = new MixNodeStub();
 
         // The well-behaved client and the mix node that keeps sending it real packets.
@@ -148,7 +141,7 @@ public sealed class GatewayFuzzTests(ITestOutputHelper output) : IDisposable
             await client.SendTextAsync(text);
             await ResponseOrHandshakeAsync(client);
         });
-        var clientsPort = new IPEndPoint(IPAddress.Loopback, ports[1]);
+        var clientsPort = new IPEndPoint(IPAddress.Loopback, clients.Port);
         await FuzzAsync("websocket protocol violations", FuzzInputs.WebSocketFrames(), seconds: 5, async frames =>
             Assert.True(await RawWebSocket.SendAndSeeClosedAsync(clientsPort, frames, Reply), "the gateway kept a broken websocket open"));
 
