@@ -18,8 +18,8 @@ public sealed class GatewayOptions
     public Option<string?> ClientsAnnounceHost { get; } = FlagParsers.Validated("--clients-announce-host", "The host that will be reported to the directory server",
         h => ConfigValues.IsHost(h) || ConfigValues.IsMixAnnounce(h) || ConfigValues.IsClientsAnnounce(h), "a host name, an IP address, host:port or a ws:// address");
     public Option<int?> ClientsAnnouncePort { get; } = FlagParsers.Port("--clients-announce-port", "The port that will be reported to the directory server");
-    public Option<string?> Inboxes { get; } = new("--inboxes") { Description = "Directory with inboxes where all packets for the clients are stored" };
-    public Option<string?> ClientsLedger { get; } = new("--clients-ledger") { Description = "Ledger file containing registered clients" };
+    public Option<string?> Inboxes { get; } = new("--inboxes") { Description = "Kept for 0.9.2: inboxes now live in the database ([storage])" };
+    public Option<string?> ClientsLedger { get; } = new("--clients-ledger") { Description = "Kept for 0.9.2: the client ledger now lives in the database ([storage])" };
     public Option<string?> Validator { get; } = FlagParsers.Validated("--validator", "REST endpoint of the validator the node is registering presence with",
         ConfigValues.IsValidatorUrl, "an absolute http or https URL (\"\" turns presence off)");
     public Option<string?> Database { get; } = new("--database") { Description = "'sqlite' (default) or a PostgreSQL connection string; overrides NYM_GATEWAY_DATABASE" };

@@ -24,7 +24,7 @@ public static class UnregisterCommand
             // The loader refused anything but an http(s) URL or nothing.
             if (config.Gateway.ValidatorRestUrl.Length == 0)
             {
-                Console.Error.WriteLine($"failed to unregister node '{config.Gateway.Id}': no validator is configured (--validator, [gateway] validator_rest_url).");
+                Console.Error.WriteLine($"failed to unregister node '{config.Gateway.Id}': no validator is configured (`init --validator URL`, or [gateway] validator_rest_url).");
                 return 1;
             }
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };

@@ -23,6 +23,7 @@ public static partial class GatewayRunner
     {
         var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("nym_gateway");
         var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
+        var signals = (host.Services.GetService<IHostLifetime>() as SignalLifetime)?.Listen();
         bool started = false;
         try
         {
@@ -62,7 +63,7 @@ public static partial class GatewayRunner
             await DisposeAsync(host);
             return 1;
         }
-        if ((host.Services.GetService<IHostLifetime>() as SignalLifetime)?.Signal is { } signal)
+        if (signals?.Signal is { } signal)
         {
             Console.WriteLine($"Received {signal} - the {(gatewayLines ? "gateway" : "silo")} will terminate now.");
         }
@@ -164,6 +165,6 @@ public static partial class GatewayRunner
     [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Stopped in {Milliseconds:F0} ms, {How}")]
     private static partial void LogStopped(ILogger logger, double milliseconds, string how);
 
-    [LoggerMessage(EventId = 11, Level = LogLevel.Error, Message = "Cannot reach the database: {Error}. Retrying in 2s")]
+    [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "Cannot reach the database: {Error}. Retrying in 2s")]
     private static partial void LogDatabaseUnreachable(ILogger logger, string error);
 }

@@ -17,12 +17,25 @@ public sealed class SignalLifetime(IHostApplicationLifetime application, ISystem
     /// <summary>The first signal received, if any.</summary>
     public PosixSignal? Signal => Volatile.Read(ref _signal) is var signal and not 0 ? (PosixSignal)signal : null;
 
+    /// <summary>Handles the signals from the moment the host resolves it, so a host still waiting for its database stops gracefully too.</summary>
+    public SignalLifetime Listen()
+    {
+        lock (_registrations)
+        {
+            if (_registrations.Count == 0)
+            {
+                foreach (var signal in new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM, PosixSignal.SIGQUIT })
+                {
+                    _registrations.Add(PosixSignalRegistration.Create(signal, OnSignal));
+                }
+            }
+        }
+        return this;
+    }
+
     public Task WaitForStartAsync(CancellationToken cancellationToken)
     {
-        foreach (var signal in new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM, PosixSignal.SIGQUIT })
-        {
-            _registrations.Add(PosixSignalRegistration.Create(signal, OnSignal));
-        }
+        Listen();
         if (systemd is not null)
         {
             application.ApplicationStarted.Register(() => systemd.Notify(ServiceState.Ready));

@@ -3,7 +3,7 @@ using Xunit;
 
 namespace NymGateway.Tests.Cluster;
 
-/// <summary>A silo or edge that cannot reach PostgreSQL says so and keeps retrying instead of dying.</summary>
+/// <summary>A silo or edge that cannot reach PostgreSQL says so and keeps retrying instead of dying, and still stops gracefully.</summary>
 [Trait("Category", "Cluster")]
 [Collection(PostgresServer.Collection)]
 public sealed class UnreachableDatabaseTests : IDisposable
@@ -31,5 +31,13 @@ public sealed class UnreachableDatabaseTests : IDisposable
         Assert.False(edge.HasExited);
         Assert.DoesNotContain("Silo ready", silo.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("Finished nym gateway startup procedure", edge.Output, StringComparison.Ordinal);
+
+        // Still waiting, both stop gracefully on SIGTERM (the signal is handled before the host starts).
+        foreach (var host in new[] { silo, edge })
+        {
+            await host.SignalAndWaitAsync("TERM");
+            Assert.Equal(0, host.ExitCode);
+            Assert.Contains("Received SIGTERM", host.Output, StringComparison.Ordinal);
+        }
     }
 }

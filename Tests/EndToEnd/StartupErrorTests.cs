@@ -89,7 +89,7 @@ public sealed class StartupErrorTests : IDisposable
         await InitAsync("novalidator");
         var result = await GatewayProcess.RunToEndAsync(_home.Path, "unregister", "--id", "novalidator");
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains("no validator is configured (--validator, [gateway] validator_rest_url)", result.Output, StringComparison.Ordinal);
+        Assert.Contains("no validator is configured (`init --validator URL`, or [gateway] validator_rest_url)", result.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", result.Output, StringComparison.Ordinal);
     }
 }
