@@ -15,7 +15,7 @@ public static class UpgradeCommand
         var id = new Option<string>("--id") { Description = "Id of the nym-gateway we want to upgrade", Required = true };
         var currentVersion = new Option<string?>("--current-version")
         {
-            Description = "REQUIRED FOR PRE-0.9.0 UPGRADES. Specifies current version of the configuration file to help to determine a valid upgrade path.",
+            Description = "0.9.2's flag for pre-0.9.0 configs; accepted, but those configs are refused here (run `init`)",
         };
         var incentives = new Option<string?>("--incentives-address") { Description = "Optional, if participating in the incentives program, payment address" };
         var command = new Command("upgrade", "Try to upgrade the gateway") { id, currentVersion, incentives };

@@ -20,6 +20,11 @@ public static class ConfigValidator
                 {
                     throw new ConfigException($"{at.At(section.Name, key.Name)}: {key.Property.GetValue(values)} is not in {range.Minimum}..{range.Maximum}");
                 }
+                // Every duration is an interval, timeout or age: zero would fail a timer or time out at once.
+                if (key.Property.GetValue(values) is TimeSpan duration && duration <= TimeSpan.Zero)
+                {
+                    throw new ConfigException($"{at.At(section.Name, key.Name)}: must be longer than zero (e.g. \"10s\")");
+                }
             }
         }
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NymGateway.EdgeHost;
+using NymGateway.Grains;
 using NymGateway.Grains.Storage;
 
 namespace NymGateway.Cli.Hosting;
@@ -56,7 +57,7 @@ public static partial class GatewayRunner
         {
             // stopped while starting
         }
-        catch (Exception ex) when (ex is InvalidOperationException or IOException or OrleansException or TimeoutException)
+        catch (Exception ex) when (ex is InvalidOperationException or IOException or OrleansException or TimeoutException or StoreUnavailableException)
         {
             // One line, not the host's stack trace: a port, a key, the cluster.
             Console.Error.WriteLine($"Failed to start: {ex.Message}");

@@ -11,6 +11,7 @@ namespace NymGateway.Cli.Hosting;
 /// </summary>
 public static class PortPreflight
 {
+    // Linux's values (the gateway's platform; elsewhere the check binds without the option).
     private const int SolSocket = 1;
     private const int SoReuseAddr = 2;
 
@@ -22,7 +23,10 @@ public static class PortPreflight
             using var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
             // SO_REUSEADDR alone (.NET's ReuseAddress adds SO_REUSEPORT on Linux): a port left in
             // TIME_WAIT by the previous run is free, one with a listener is not, whatever it set.
-            socket.SetRawSocketOption(SolSocket, SoReuseAddr, BitConverter.GetBytes(1));
+            if (OperatingSystem.IsLinux())
+            {
+                socket.SetRawSocketOption(SolSocket, SoReuseAddr, BitConverter.GetBytes(1));
+            }
             try
             {
                 socket.Bind(endPoint);

@@ -85,9 +85,9 @@ public sealed class ClientSession(
             else if (draining.IsCancellationRequested)
             {
                 // The pump stopped after its last push; the client now gets the close frame and may answer it.
-                await pumping.ContinueWith(_ => { }, TaskScheduler.Default);
+                await pumping.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 await GoAwayAsync(ended);
-                await listening.ContinueWith(_ => { }, TaskScheduler.Default);
+                await listening.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
             await ended.CancelAsync();
             await Task.WhenAll(pumping, listening).ContinueWith(t => LogFault(t.Exception), TaskScheduler.Default);

@@ -56,6 +56,9 @@ public sealed partial class MixPacketForwarder
 
         public void Start() => Worker = Task.Run(RunAsync);
 
+        /// <summary>Releases a hop that was never started.</summary>
+        public void Discard() => _idle.Dispose();
+
         public bool TryWrite(MixPacket packet) => _queue.Writer.TryWrite(packet);
 
         /// <summary>No more packets: the worker sends what is queued and ends.</summary>

@@ -97,6 +97,7 @@ public sealed partial class MixPacketForwarder : IAsyncDisposable
                 created.Start();
                 return created;
             }
+            created.Discard(); // another caller made this hop first
             Interlocked.Decrement(ref _hopCount);
         }
         return null;
@@ -129,7 +130,7 @@ public sealed partial class MixPacketForwarder : IAsyncDisposable
         {
             hop.Complete();
         }
-        await Task.WhenAll(hops.Select(h => h.Worker)).WaitAsync(timeout).ContinueWith(_ => { }, TaskScheduler.Default);
+        await Task.WhenAll(hops.Select(h => h.Worker)).WaitAsync(timeout).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         int unsent = hops.Sum(hop => hop.Queued);
         await _stopping.CancelAsync();
         return unsent;

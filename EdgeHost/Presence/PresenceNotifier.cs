@@ -78,7 +78,7 @@ public sealed class PresenceNotifier(ValidatorClient validator, IOptions<Presenc
         await _stopping.CancelAsync();
         if (ExecuteTask is { } loop)
         {
-            await loop.WaitAsync(cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            await loop.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
         // A loop that failed never registered (the host reports its error and stops).
         if (string.IsNullOrEmpty(_options.ValidatorUrl) || !_options.UnregisterOnShutdown || ExecuteTask is { IsFaulted: true })

@@ -39,7 +39,7 @@ public sealed partial class ConnectionDrain(MixPacketForwarder forwarder, IOptio
         {
             _idle.TrySetResult(); // the last one closed before the cancellation was visible to it
         }
-        await _idle.Task.WaitAsync(options.Value.Shutdown.DrainTimeout, cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
+        await _idle.Task.WaitAsync(options.Value.Shutdown.DrainTimeout, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         var left = options.Value.Shutdown.DrainTimeout - TimeProvider.System.GetElapsedTime(started);
         int unsent = await forwarder.FlushAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero);
         LogDrained(Volatile.Read(ref _open), unsent, TimeProvider.System.GetElapsedTime(started).TotalMilliseconds);

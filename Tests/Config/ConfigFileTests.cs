@@ -47,6 +47,7 @@ public sealed class ConfigFileTests : IDisposable
     [InlineData("max_frames_per_batch = 256", "max_frames_per_batch = \"many\"", "[limits] max_frames_per_batch: expected a whole number, found \"many\"")]
     [InlineData("sweep_interval = \"1h\"", "sweep_interval = \"soon\"", "[storage] sweep_interval: expected a duration such as \"10s\" or \"1500ms\", found \"soon\"")]
     [InlineData("silo_port = 11111", "silo_port = 70000", "[cluster] silo_port: 70000 is not in 1..65535")]
+    [InlineData("sweep_interval = \"1h\"", "sweep_interval = \"0s\"", "[storage] sweep_interval: must be longer than zero (e.g. \"10s\")")]
     [InlineData("validator_rest_url = \"http://testnet-validator1.nymtech.net:8081\"", "validator_rest_url = \"validator:8081\"",
         "[gateway] validator_rest_url: 'validator:8081' is not an absolute http or https URL (empty turns presence off)")]
     [InlineData("announce_address = \"127.0.0.1:1789\"", "announce_address = \"127.0.0.1\"", "[mixnet_endpoint] announce_address: '127.0.0.1' is not host:port with a port in 1..65535")]
