@@ -71,7 +71,7 @@ public sealed class ClientSession(
         var clientGrain = cluster.GetGrain<IClientGrain>(client.Address);
         await clientGrain.TakeOver(_session);
         metrics.ClientsConnected.Add(1);
-        var pump = new InboxPump(client.Address, _session, client.Keys, socket, cluster, options, metrics, clusterChanges, logger);
+        var pump = new InboxPump(client.Address, _session, client.Keys, socket, cluster, options, metrics, clusterChanges, time, logger);
         using var stopPumping = CancellationTokenSource.CreateLinkedTokenSource(ended.Token, draining);
         var pumping = pump.RunAsync(stopPumping.Token, ended.Token);
         try

@@ -25,6 +25,7 @@ public sealed class InboxPump(
     EdgeOptions options,
     GatewayMetrics metrics,
     ClusterChangeSignal clusterChanges,
+    TimeProvider time,
     ILogger logger)
 {
     private readonly Channel<InboxEvent> _events = Channel.CreateBounded<InboxEvent>(new BoundedChannelOptions(64) { SingleReader = true });
@@ -249,7 +250,7 @@ public sealed class InboxPump(
             {
                 BinaryMessages.SealPushedMessage(keys, message.Content, buffer.AsSpan(0, length));
                 await socket.SendAsync(buffer.AsMemory(0, length), WebSocketMessageType.Binary, cancellationToken);
-                double seconds = (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - message.ReceivedAt) / 1000.0;
+                double seconds = (time.GetUtcNow().ToUnixTimeMilliseconds() - message.ReceivedAt) / 1000.0; // the clock that stamped ReceivedAt
                 metrics.PushDuration.Record(seconds, fromEvent ? GatewayMetrics.FromStream : GatewayMetrics.FromStore);
             }
             finally

@@ -21,6 +21,7 @@ namespace NymGateway.Tests.Fuzz;
 /// gateway receives every message sent to it meanwhile.
 /// </summary>
 [Trait("Category", "Fuzz")]
+[Collection(nameof(GatewayFuzzTests))]
 public sealed class GatewayFuzzTests(ITestOutputHelper output) : IDisposable
 {
     private static readonly TimeSpan Reply = TimeSpan.FromSeconds(10);
@@ -185,3 +186,7 @@ public sealed class GatewayFuzzTests(ITestOutputHelper output) : IDisposable
         return GatewayJson.TryParseServerResponse(text, out var response) ? response : null;
     }
 }
+
+/// <summary>The fuzz run keeps both cores busy for a minute: alone, so timing-bound tests of other classes are not starved by it.</summary>
+[CollectionDefinition(nameof(GatewayFuzzTests), DisableParallelization = true)]
+public sealed class GatewayFuzzTestsCollection;
