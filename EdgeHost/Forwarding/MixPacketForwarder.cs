@@ -124,12 +124,7 @@ public sealed partial class MixPacketForwarder : IAsyncDisposable
     /// </summary>
     public async Task<int> FlushAsync(TimeSpan timeout)
     {
-        _closed = true;
-        var hops = _hops.Values.ToList();
-        foreach (var hop in hops)
-        {
-            hop.Complete();
-        }
+        var hops = CloseHops();
         await Task.WhenAll(hops.Select(h => h.Worker)).WaitAsync(timeout).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         int unsent = hops.Sum(hop => hop.Queued);
         await _stopping.CancelAsync();
@@ -138,15 +133,22 @@ public sealed partial class MixPacketForwarder : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _closed = true;
+        var hops = CloseHops();
         await _stopping.CancelAsync();
+        await Task.WhenAll(hops.Select(h => h.Worker));
+        _stopping.Dispose();
+    }
+
+    /// <summary>Takes no new packet and lets each hop's worker end once its queue is empty; returns the hops.</summary>
+    private List<Hop> CloseHops()
+    {
+        _closed = true;
         var hops = _hops.Values.ToList();
         foreach (var hop in hops)
         {
             hop.Complete();
         }
-        await Task.WhenAll(hops.Select(h => h.Worker));
-        _stopping.Dispose();
+        return hops;
     }
 
     private TimeSpan Backoff(int failures)

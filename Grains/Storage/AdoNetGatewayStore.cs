@@ -118,20 +118,18 @@ public sealed partial class AdoNetGatewayStore : IGatewayStore, IAsyncDisposable
         return (reader.GetInt64(0), reader.GetInt64(1));
     });
 
-    public async Task<int> DeleteOlderThanAsync(DateTimeOffset cutoff)
-    {
-        await using var connection = await OpenAsync(CancellationToken.None);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "DELETE FROM gateway_messages WHERE received_at < @cutoff";
-        Add(command, "cutoff", cutoff.ToUnixTimeMilliseconds());
-        return await command.ExecuteNonQueryAsync();
-    }
+    public Task<int> DeleteOlderThanAsync(DateTimeOffset cutoff) =>
+        DeleteBeforeAsync("DELETE FROM gateway_messages WHERE received_at < @cutoff", cutoff);
 
-    public async Task<int> DeleteReplayTagsOlderThanAsync(DateTimeOffset cutoff)
+    public Task<int> DeleteReplayTagsOlderThanAsync(DateTimeOffset cutoff) =>
+        DeleteBeforeAsync("DELETE FROM gateway_replay_tags WHERE seen_at < @cutoff", cutoff);
+
+    /// <summary>Runs an age sweep's DELETE with its @cutoff (unix milliseconds); returns the rows deleted.</summary>
+    private async Task<int> DeleteBeforeAsync(string delete, DateTimeOffset cutoff)
     {
         await using var connection = await OpenAsync(CancellationToken.None);
         await using var command = connection.CreateCommand();
-        command.CommandText = "DELETE FROM gateway_replay_tags WHERE seen_at < @cutoff";
+        command.CommandText = delete;
         Add(command, "cutoff", cutoff.ToUnixTimeMilliseconds());
         return await command.ExecuteNonQueryAsync();
     }
