@@ -31,9 +31,6 @@ public abstract record ServerResponse
     public sealed record Send(bool Status) : ServerResponse;
 
     public sealed record Error(string Message) : ServerResponse;
-
-    /// <summary>implies_successful_authentication.</summary>
-    public bool ImpliesSuccessfulAuthentication => this is Authenticate { Status: true } or Register { Status: true };
 }
 
 /// <summary>

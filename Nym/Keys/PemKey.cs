@@ -1,10 +1,11 @@
-using System.Text;
+using System.Diagnostics.CodeAnalysis;
+using System.Security.Cryptography;
 
 namespace NymGateway.Nym.Keys;
 
 /// <summary>
-/// The PEM files Nym's pemstore writes through the pem 0.7 crate: CRLF line ends and base64
-/// wrapped at 64 characters, with these tags.
+/// The PEM files Nym's pemstore writes through the pem 0.7 crate: base64 wrapped at 64
+/// characters (as RFC 7468, which <see cref="PemEncoding"/> implements) but CRLF line ends.
 /// </summary>
 public static class PemKey
 {
@@ -12,71 +13,35 @@ public static class PemKey
     public const string IdentityPublicTag = "ED25519 PUBLIC KEY";
     public const string EncryptionPrivateTag = "X25519 PRIVATE KEY";
     public const string EncryptionPublicTag = "X25519 PUBLIC KEY";
-    public const string SharedKeysTag = "AES-128-CTR + HMAC-BLAKE3 GATEWAY SHARED KEYS";
 
     public static string Encode(string tag, ReadOnlySpan<byte> contents)
     {
-        var base64 = Convert.ToBase64String(contents);
-        var text = new StringBuilder();
-        text.Append("-----BEGIN ").Append(tag).Append("-----\r\n");
-        for (int i = 0; i < base64.Length; i += 64)
-        {
-            text.Append(base64.AsSpan(i, Math.Min(64, base64.Length - i))).Append("\r\n");
-        }
-        if (base64.Length == 0)
-        {
-            text.Append("\r\n");
-        }
-        text.Append("-----END ").Append(tag).Append("-----\r\n");
-        return text.ToString();
+        var pem = PemEncoding.WriteString(tag, contents).Replace("\n", "\r\n", StringComparison.Ordinal);
+        // pem 0.7 writes an empty line for empty contents where RFC 7468 writes none.
+        return contents.IsEmpty ? pem.Replace("-----\r\n-----END", "-----\r\n\r\n-----END", StringComparison.Ordinal) + "\r\n" : pem + "\r\n";
     }
 
-    /// <summary>Parses one PEM block, checks its tag and its size; errors say what is wrong.</summary>
-    public static bool TryDecode(string pem, string expectedTag, int expectedLength, out byte[] contents, out string? error)
+    /// <summary>Parses the first PEM block, checks its tag and its size; errors say what is wrong.</summary>
+    public static bool TryDecode(string pem, string expectedTag, int expectedLength, out byte[] contents, [NotNullWhen(false)] out string? error)
     {
         contents = [];
-        var begin = pem.IndexOf("-----BEGIN ", StringComparison.Ordinal);
-        if (begin < 0)
+        if (!PemEncoding.TryFind(pem, out var fields))
         {
-            error = "malformed PEM: no BEGIN line";
+            error = "malformed PEM: no complete BEGIN/END block with base64 contents";
             return false;
         }
-        int tagStart = begin + "-----BEGIN ".Length;
-        int tagEnd = pem.IndexOf("-----", tagStart, StringComparison.Ordinal);
-        if (tagEnd < 0)
-        {
-            error = "malformed PEM: unterminated BEGIN line";
-            return false;
-        }
-        var tag = pem[tagStart..tagEnd];
-        var endMarker = $"-----END {tag}-----";
-        int end = pem.IndexOf(endMarker, tagEnd, StringComparison.Ordinal);
-        if (end < 0)
-        {
-            error = $"malformed PEM: no END line for {tag}";
-            return false;
-        }
-        if (tag != expectedTag)
+        if (!pem.AsSpan()[fields.Label].SequenceEqual(expectedTag))
         {
             error = "unexpected key pem tag";
             return false;
         }
-        var body = pem[(tagEnd + 5)..end].Replace("\r", "", StringComparison.Ordinal).Replace("\n", "", StringComparison.Ordinal).Trim();
-        try
+        var decoded = new byte[fields.DecodedDataLength];
+        if (!Convert.TryFromBase64Chars(pem.AsSpan()[fields.Base64Data], decoded, out int written) || written != expectedLength)
         {
-            contents = Convert.FromBase64String(body);
-        }
-        catch (FormatException)
-        {
-            error = "malformed PEM: invalid base64";
+            error = $"key of invalid length {written}, expected {expectedLength}";
             return false;
         }
-        if (contents.Length != expectedLength)
-        {
-            error = $"key of invalid length {contents.Length}, expected {expectedLength}";
-            contents = [];
-            return false;
-        }
+        contents = decoded;
         error = null;
         return true;
     }

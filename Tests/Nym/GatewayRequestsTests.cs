@@ -171,6 +171,9 @@ public sealed class GatewayRequestsTests
         Assert.EndsWith("-----END ED25519 PRIVATE KEY-----\r\n", pem, StringComparison.Ordinal);
         Assert.True(PemKey.TryDecode(pem, PemKey.IdentityPrivateTag, 32, out var decoded, out _));
         Assert.Equal(secret, decoded);
+        // pem 0.7's layout: CRLF line ends, base64 wrapped at 64 characters, a CRLF after the END line.
+        Assert.Equal("-----BEGIN X25519 PUBLIC KEY-----\r\n" + new string('A', 64) + "\r\n" + new string('A', 22) + "==\r\n-----END X25519 PUBLIC KEY-----\r\n",
+            PemKey.Encode(PemKey.EncryptionPublicTag, new byte[64]));
 
         Assert.False(PemKey.TryDecode(pem, PemKey.EncryptionPrivateTag, 32, out _, out var error));
         Assert.Equal("unexpected key pem tag", error);
