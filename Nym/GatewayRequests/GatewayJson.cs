@@ -1,27 +1,43 @@
-using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace NymGateway.Nym.GatewayRequests;
 
 /// <summary>A client's text request (ClientControlRequest).</summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
+[JsonDerivedType(typeof(Authenticate), "authenticate")]
+[JsonDerivedType(typeof(RegisterHandshakeInit), "registerHandshakeInitRequest")]
+[JsonDerivedType(typeof(HandshakePayloadAlias), "handshakePayload")]
 public abstract record ClientControlRequest
 {
     public sealed record Authenticate(string Address, string EncAddress, string Iv) : ClientControlRequest;
 
     /// <summary>RegisterHandshakeInitRequest, also accepted under its alias "handshakePayload".</summary>
-    public sealed record RegisterHandshakeInit(byte[] Data) : ClientControlRequest;
+    public sealed record RegisterHandshakeInit([property: JsonConverter(typeof(ByteArrayAsNumbers))] byte[] Data) : ClientControlRequest;
+
+    /// <summary>serde's alias of RegisterHandshakeInitRequest, which System.Text.Json cannot name: read only, as <see cref="RegisterHandshakeInit"/>.</summary>
+    internal sealed record HandshakePayloadAlias([property: JsonConverter(typeof(ByteArrayAsNumbers))] byte[] Data) : ClientControlRequest;
 }
 
 /// <summary>A text frame of the registration handshake (RegistrationHandshake).</summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
+[JsonDerivedType(typeof(Payload), "handshakePayload")]
+[JsonDerivedType(typeof(Error), "handshakeError")]
 public abstract record HandshakeMessage
 {
-    public sealed record Payload(byte[] Data) : HandshakeMessage;
+    public sealed record Payload([property: JsonConverter(typeof(ByteArrayAsNumbers))] byte[] Data) : HandshakeMessage;
 
     public sealed record Error(string Message) : HandshakeMessage;
 }
 
 /// <summary>The gateway's text responses (ServerResponse).</summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
+[JsonDerivedType(typeof(Authenticate), "authenticate")]
+[JsonDerivedType(typeof(Register), "register")]
+[JsonDerivedType(typeof(Send), "send")]
+[JsonDerivedType(typeof(Error), "error")]
 public abstract record ServerResponse
 {
     public sealed record Authenticate(bool Status) : ServerResponse;
@@ -35,229 +51,98 @@ public abstract record ServerResponse
 
 /// <summary>
 /// The JSON of gateway-requests, byte for byte as serde_json writes it: internally tagged by
-/// "type", camelCase variant names, field names as declared, byte vectors as number arrays.
-/// Parsing accepts what serde accepts (any field order, unknown fields ignored).
+/// "type" (written first), camelCase variant names, snake_case field names, byte vectors as
+/// number arrays, no escaping beyond what JSON needs. Parsing accepts what serde accepts and no
+/// more: any field order, unknown fields ignored; a missing, null or duplicated field is refused.
 /// </summary>
 public static class GatewayJson
 {
-    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    public static string Serialize(ServerResponse response) => JsonSerializer.Serialize(response, GatewayJsonContext.Serde.ServerResponse);
 
-    public static string Serialize(ServerResponse response) => Write(w =>
-    {
-        switch (response)
-        {
-            case ServerResponse.Authenticate a:
-                w.WriteString("type", "authenticate");
-                w.WriteBoolean("status", a.Status);
-                break;
-            case ServerResponse.Register r:
-                w.WriteString("type", "register");
-                w.WriteBoolean("status", r.Status);
-                break;
-            case ServerResponse.Send s:
-                w.WriteString("type", "send");
-                w.WriteBoolean("status", s.Status);
-                break;
-            case ServerResponse.Error e:
-                w.WriteString("type", "error");
-                w.WriteString("message", e.Message);
-                break;
-        }
-    });
+    public static string Serialize(HandshakeMessage message) => JsonSerializer.Serialize(message, GatewayJsonContext.Serde.HandshakeMessage);
 
-    public static string Serialize(HandshakeMessage message) => Write(w =>
-    {
-        switch (message)
-        {
-            case HandshakeMessage.Payload p:
-                w.WriteString("type", "handshakePayload");
-                WriteBytes(w, "data", p.Data);
-                break;
-            case HandshakeMessage.Error e:
-                w.WriteString("type", "handshakeError");
-                w.WriteString("message", e.Message);
-                break;
-        }
-    });
+    public static string Serialize(ClientControlRequest request) => JsonSerializer.Serialize(request, GatewayJsonContext.Serde.ClientControlRequest);
 
-    public static string Serialize(ClientControlRequest request) => Write(w =>
+    public static bool TryParseClientControlRequest(string text, [NotNullWhen(true)] out ClientControlRequest? request)
     {
-        switch (request)
+        request = TryParse(text, GatewayJsonContext.Serde.ClientControlRequest) switch
         {
-            case ClientControlRequest.Authenticate a:
-                w.WriteString("type", "authenticate");
-                w.WriteString("address", a.Address);
-                w.WriteString("enc_address", a.EncAddress);
-                w.WriteString("iv", a.Iv);
-                break;
-            case ClientControlRequest.RegisterHandshakeInit r:
-                w.WriteString("type", "registerHandshakeInitRequest");
-                WriteBytes(w, "data", r.Data);
-                break;
-        }
-    });
-
-    public static bool TryParseClientControlRequest(string text, out ClientControlRequest request)
-    {
-        request = null!;
-        return TryParseObject(text, out var root) && TryReadClientControlRequest(root, out request);
-    }
-
-    public static bool TryParseHandshakeMessage(string text, out HandshakeMessage message)
-    {
-        message = null!;
-        if (!TryParseObject(text, out var root) || !TryType(root, out var type))
-        {
-            return false;
-        }
-        switch (type)
-        {
-            case "handshakePayload" when TryBytes(root, "data", out var data):
-                message = new HandshakeMessage.Payload(data);
-                return true;
-            case "handshakeError" when TryString(root, "message", out var error):
-                message = new HandshakeMessage.Error(error);
-                return true;
-            default:
-                return false;
-        }
-    }
-
-    public static bool TryParseServerResponse(string text, out ServerResponse response)
-    {
-        response = null!;
-        if (!TryParseObject(text, out var root) || !TryType(root, out var type))
-        {
-            return false;
-        }
-        bool status = false;
-        string message = "";
-        bool ok = type switch
-        {
-            "authenticate" or "register" or "send" => TryBool(root, "status", out status),
-            "error" => TryString(root, "message", out message),
-            _ => false,
+            ClientControlRequest.HandshakePayloadAlias alias => new ClientControlRequest.RegisterHandshakeInit(alias.Data),
+            var parsed => parsed,
         };
-        if (!ok)
-        {
-            return false;
-        }
-        response = type switch
-        {
-            "authenticate" => new ServerResponse.Authenticate(status),
-            "register" => new ServerResponse.Register(status),
-            "send" => new ServerResponse.Send(status),
-            _ => new ServerResponse.Error(message),
-        };
-        return true;
+        return request is not null;
     }
 
-    private static bool TryReadClientControlRequest(JsonElement root, out ClientControlRequest request)
+    public static bool TryParseHandshakeMessage(string text, [NotNullWhen(true)] out HandshakeMessage? message) =>
+        (message = TryParse(text, GatewayJsonContext.Serde.HandshakeMessage)) is not null;
+
+    public static bool TryParseServerResponse(string text, [NotNullWhen(true)] out ServerResponse? response) =>
+        (response = TryParse(text, GatewayJsonContext.Serde.ServerResponse)) is not null;
+
+    private static T? TryParse<T>(string text, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type) where T : class
     {
-        request = null!;
-        if (!TryType(root, out var type))
+        try
         {
-            return false;
+            return JsonSerializer.Deserialize(text, type);
         }
-        switch (type)
+        // A missing or unknown "type" leaves the abstract base to construct, which is NotSupported.
+        catch (Exception ex) when (ex is JsonException or NotSupportedException)
         {
-            case "authenticate":
-                if (TryString(root, "address", out var address) && TryString(root, "enc_address", out var enc) && TryString(root, "iv", out var iv))
-                {
-                    request = new ClientControlRequest.Authenticate(address, enc, iv);
-                    return true;
-                }
-                return false;
-            case "registerHandshakeInitRequest" or "handshakePayload":
-                if (TryBytes(root, "data", out var data))
-                {
-                    request = new ClientControlRequest.RegisterHandshakeInit(data);
-                    return true;
-                }
-                return false;
-            default:
-                return false;
+            return null;
         }
     }
+}
 
-    private static string Write(Action<Utf8JsonWriter> body)
+[JsonSerializable(typeof(ClientControlRequest))]
+[JsonSerializable(typeof(HandshakeMessage))]
+[JsonSerializable(typeof(ServerResponse))]
+[JsonSerializable(typeof(ClientControlRequest.Authenticate), TypeInfoPropertyName = "AuthenticateRequest")]
+[JsonSerializable(typeof(ServerResponse.Authenticate), TypeInfoPropertyName = "AuthenticateResponse")]
+[JsonSerializable(typeof(HandshakeMessage.Error), TypeInfoPropertyName = "HandshakeError")]
+[JsonSerializable(typeof(ServerResponse.Error), TypeInfoPropertyName = "ErrorResponse")]
+internal sealed partial class GatewayJsonContext : JsonSerializerContext
+{
+    /// <summary>serde_json's rules, as <see cref="GatewayJson"/> states them.</summary>
+    public static GatewayJsonContext Serde { get; } = new(new JsonSerializerOptions
     {
-        var buffer = new ArrayBufferWriter<byte>(128);
-        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        AllowOutOfOrderMetadataProperties = true,
+        AllowDuplicateProperties = false,
+        RespectNullableAnnotations = true,
+        RespectRequiredConstructorParameters = true,
+        // serde_json escapes only what JSON requires; the default encoder also escapes '+', '<' and non-ASCII.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+}
+
+/// <summary>serde's Vec&lt;u8&gt;: an array of numbers, where System.Text.Json writes base64.</summary>
+internal sealed class ByteArrayAsNumbers : JsonConverter<byte[]>
+{
+    public override byte[] Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
         {
-            writer.WriteStartObject();
-            body(writer);
-            writer.WriteEndObject();
+            throw new JsonException("expected an array of bytes");
         }
-        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+        var bytes = new List<byte>(64);
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType != JsonTokenType.Number || !reader.TryGetByte(out var b))
+            {
+                throw new JsonException("expected a number from 0 to 255");
+            }
+            bytes.Add(b);
+        }
+        return [.. bytes];
     }
 
-    private static void WriteBytes(Utf8JsonWriter writer, string name, byte[] data)
+    public override void Write(Utf8JsonWriter writer, byte[] value, JsonSerializerOptions options)
     {
-        writer.WriteStartArray(name);
-        foreach (var b in data)
+        writer.WriteStartArray();
+        foreach (var b in value)
         {
             writer.WriteNumberValue(b);
         }
         writer.WriteEndArray();
-    }
-
-    private static bool TryParseObject(string text, out JsonElement root)
-    {
-        root = default;
-        try
-        {
-            using var document = JsonDocument.Parse(text);
-            root = document.RootElement.Clone();
-            return root.ValueKind == JsonValueKind.Object;
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
-    }
-
-    private static bool TryType(JsonElement root, out string type) => TryString(root, "type", out type);
-
-    private static bool TryString(JsonElement root, string name, out string value)
-    {
-        value = "";
-        if (!root.TryGetProperty(name, out var element) || element.ValueKind != JsonValueKind.String)
-        {
-            return false;
-        }
-        value = element.GetString()!;
-        return true;
-    }
-
-    private static bool TryBool(JsonElement root, string name, out bool value)
-    {
-        value = false;
-        if (!root.TryGetProperty(name, out var element) || element.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
-        {
-            return false;
-        }
-        value = element.GetBoolean();
-        return true;
-    }
-
-    private static bool TryBytes(JsonElement root, string name, out byte[] value)
-    {
-        value = [];
-        if (!root.TryGetProperty(name, out var element) || element.ValueKind != JsonValueKind.Array)
-        {
-            return false;
-        }
-        var bytes = new byte[element.GetArrayLength()];
-        int i = 0;
-        foreach (var item in element.EnumerateArray())
-        {
-            if (item.ValueKind != JsonValueKind.Number || !item.TryGetByte(out bytes[i++]))
-            {
-                return false;
-            }
-        }
-        value = bytes;
-        return true;
     }
 }

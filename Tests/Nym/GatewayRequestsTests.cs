@@ -51,7 +51,7 @@ public sealed class GatewayRequestsTests
         using var gatewayIdentity = IdentityKeyPair.Generate();
         var client = new ClientHandshake(clientIdentity, gatewayIdentity.PublicKey);
         var gateway = new GatewayHandshake(gatewayIdentity);
-        GatewayJson.TryParseClientControlRequest(client.Start(), out var init);
+        Assert.True(GatewayJson.TryParseClientControlRequest(client.Start(), out var init));
         gateway.Start(((ClientControlRequest.RegisterHandshakeInit)init).Data);
         var step = gateway.Receive(GatewayJson.Serialize(new HandshakeMessage.Payload(new byte[10])));
         Assert.Equal(HandshakeErrorKind.KeyMaterialOfInvalidSize, step.Error!.Kind);
@@ -67,6 +67,12 @@ public sealed class GatewayRequestsTests
     [InlineData("{\"type\":\"handshakePayload\",\"data\":[256]}")]
     [InlineData("{\"type\":\"handshakePayload\",\"data\":\"AAAA\"}")]
     [InlineData("{\"address\":\"a\",\"enc_address\":\"b\",\"iv\":\"c\"}")]
+    [InlineData("{\"type\":\"authenticate\",\"address\":null,\"enc_address\":\"b\",\"iv\":\"c\"}")]
+    [InlineData("{\"type\":\"authenticate\",\"address\":\"a\",\"address\":\"a\",\"enc_address\":\"b\",\"iv\":\"c\"}")]
+    [InlineData("{\"type\":\"registerHandshakeInitRequest\",\"data\":null}")]
+    [InlineData("{\"type\":\"registerHandshakeInitRequest\",\"data\":[1,-1]}")]
+    [InlineData("{\"type\":\"registerHandshakeInitRequest\",\"data\":[1.5]}")]
+    [InlineData("{\"type\":\"authenticate\",\"address\":\"a\",\"enc_address\":\"b\",\"iv\":\"c\"} x")]
     public void Malformed_or_unknown_requests_do_not_parse(string text) =>
         Assert.False(GatewayJson.TryParseClientControlRequest(text, out _));
 
@@ -77,6 +83,19 @@ public sealed class GatewayRequestsTests
         Assert.Equal(new ClientControlRequest.Authenticate("a", "b", "c"), request);
         Assert.True(GatewayJson.TryParseClientControlRequest("{\"type\":\"registerHandshakeInitRequest\",\"data\":[1,2]}", out request));
         Assert.Equal([1, 2], ((ClientControlRequest.RegisterHandshakeInit)request).Data);
+        // serde's alias of registerHandshakeInitRequest
+        Assert.True(GatewayJson.TryParseClientControlRequest("{\"data\":[3],\"type\":\"handshakePayload\"}", out request));
+        Assert.Equal([3], ((ClientControlRequest.RegisterHandshakeInit)request).Data);
+    }
+
+    [Fact]
+    public void Json_is_written_as_serde_json_writes_it()
+    {
+        Assert.Equal("{\"type\":\"authenticate\",\"address\":\"a+<é\",\"enc_address\":\"b\",\"iv\":\"c\"}",
+            GatewayJson.Serialize(new ClientControlRequest.Authenticate("a+<é", "b", "c")));
+        Assert.Equal("{\"type\":\"registerHandshakeInitRequest\",\"data\":[0,255]}", GatewayJson.Serialize(new ClientControlRequest.RegisterHandshakeInit([0, 255])));
+        Assert.Equal("{\"type\":\"send\",\"status\":true}", GatewayJson.Serialize(new ServerResponse.Send(true)));
+        Assert.Equal("{\"type\":\"error\",\"message\":\"a \\\"quoted\\\" line\\n\"}", GatewayJson.Serialize(new ServerResponse.Error("a \"quoted\" line\n")));
     }
 
     [Fact]
