@@ -1,3 +1,4 @@
+using NymGateway.Fleet;
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Diagnostics;

@@ -1,3 +1,4 @@
+using NymGateway.Fleet;
 using NymGateway.Tests.EndToEnd;
 using Xunit;
 

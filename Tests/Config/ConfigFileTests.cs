@@ -1,3 +1,4 @@
+using NymGateway.Fleet;
 using System.Net;
 using System.Runtime.Versioning;
 using NymGateway.Cli.Config;

@@ -1,3 +1,4 @@
+using NymGateway.Fleet;
 using System.Diagnostics;
 using System.Net;
 using System.Net.WebSockets;

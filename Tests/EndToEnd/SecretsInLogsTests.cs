@@ -1,3 +1,4 @@
+using NymGateway.Fleet;
 using System.Text;
 using NymGateway.Nym.Addressing;
 using NymGateway.Nym.Encoding;

@@ -1,3 +1,4 @@
+using NymGateway.Fleet;
 using System.Net;
 using System.Net.Sockets;
 using Xunit;
@@ -14,7 +15,7 @@ public sealed class FleetHarnessTests(ITestOutputHelper output)
     [Fact]
     public async Task Hosts_reach_each_other_until_cut_and_nothing_outside_and_leave_nothing_behind()
     {
-        var fleet = await Fleet.CreateAsync(output);
+        var fleet = await FleetNetwork.CreateAsync(output.WriteLine);
         string leftover;
         try
         {
@@ -37,14 +38,14 @@ public sealed class FleetHarnessTests(ITestOutputHelper output)
             Assert.True(sleeper.HasExited);
             // A daemon, as PostgreSQL is: the fleet ends it when it removes the host.
             await b.ExecAsync(NoEnvironment, "sh", "-c", "sleep 600 >/dev/null 2>&1 &");
-            leftover = (await Fleet.RunCheckedAsync("ip", "netns", "pids", b.Namespace)).Trim();
+            leftover = (await FleetNetwork.RunCheckedAsync("ip", "netns", "pids", b.Namespace)).Trim();
             Assert.NotEmpty(leftover);
         }
         finally
         {
             await fleet.DisposeAsync();
         }
-        Assert.DoesNotContain(fleet.Tag, await Fleet.RunCheckedAsync("ip", "netns", "list"), StringComparison.Ordinal);
+        Assert.DoesNotContain(fleet.Tag, await FleetNetwork.RunCheckedAsync("ip", "netns", "list"), StringComparison.Ordinal);
         Assert.False(Runs(leftover), $"process {leftover} outlived its host");
     }
 

@@ -1,3 +1,4 @@
+using NymGateway.Fleet;
 using System.Buffers.Binary;
 using System.Net;
 using System.Text.RegularExpressions;
@@ -29,7 +30,7 @@ public sealed partial class SeveralMachinesRecipeTests(ITestOutputHelper output)
     [Fact]
     public async Task A_client_on_one_edge_gets_what_a_mix_node_sent_to_the_other()
     {
-        await using var fleet = await Fleet.CreateAsync(output);
+        await using var fleet = await FleetNetwork.CreateAsync(output.WriteLine);
         var db = await fleet.AddHostAsync("db", "10.0.0.5");
         var silos = new[] { await fleet.AddHostAsync("silo1", "10.0.0.11"), await fleet.AddHostAsync("silo2", "10.0.0.12") };
         var edges = new[] { await fleet.AddHostAsync("edge1", "10.0.0.21"), await fleet.AddHostAsync("edge2", "10.0.0.22") };
@@ -53,7 +54,7 @@ public sealed partial class SeveralMachinesRecipeTests(ITestOutputHelper output)
         foreach (var host in new[] { silos[1], edges[0], edges[1] })
         {
             Directory.CreateDirectory(Path.Combine(host.Home, ".nym", "gateways"));
-            await Fleet.RunCheckedAsync("cp", "-a", Path.Combine(silos[0].Home, folder), Path.Combine(host.Home, folder));
+            await FleetNetwork.RunCheckedAsync("cp", "-a", Path.Combine(silos[0].Home, folder), Path.Combine(host.Home, folder));
         }
         var keys = new GatewayFolder(silos[0].Home, "gw");
 

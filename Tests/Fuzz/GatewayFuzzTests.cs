@@ -1,3 +1,4 @@
+using NymGateway.Fleet;
 using System.Collections.Concurrent;
 using System.Net;
 using CsCheck;

@@ -1,7 +1,5 @@
-using NymGateway.Tests.EndToEnd;
-using Xunit.Abstractions;
 
-namespace NymGateway.Tests.Fleet;
+namespace NymGateway.Fleet;
 
 /// <summary>
 /// Hosts on separate network stacks, as on separate machines: each host is a Linux network
@@ -9,17 +7,17 @@ namespace NymGateway.Tests.Fleet;
 /// of them, so the hosts' traffic stays among them. Every name carries a tag of this run, so
 /// parallel runs and leftovers of a crashed one never collide. Needs root and iproute2.
 /// Disposing stops every host, removes every namespace (and with them every link and address) and
-/// writes each host's output to the test's output, which the runner prints when the test failed.
+/// hands each host's output to the output it was created with (a test runner prints it when the test failed).
 /// </summary>
-public sealed class Fleet : IAsyncDisposable
+public sealed class FleetNetwork : IAsyncDisposable
 {
     /// <summary>The hosts' network; addresses given to <see cref="AddHostAsync"/> must lie in it.</summary>
     public const string Network = "10.0.0.0/24";
     private const string Bridge = "br0";
-    private readonly ITestOutputHelper _output;
+    private readonly Action<string> _output;
     private readonly List<FleetHost> _hosts = [];
 
-    private Fleet(ITestOutputHelper output)
+    private FleetNetwork(Action<string> output)
     {
         _output = output;
         Tag = "nymfleet-" + Guid.NewGuid().ToString("N")[..8];
@@ -30,9 +28,10 @@ public sealed class Fleet : IAsyncDisposable
 
     internal string BridgeNamespace => $"{Tag}-bridge";
 
-    public static async Task<Fleet> CreateAsync(ITestOutputHelper output)
+    /// <param name="output">Where the hosts' reports go when the fleet is disposed (a test's output, the console).</param>
+    public static async Task<FleetNetwork> CreateAsync(Action<string> output)
     {
-        var fleet = new Fleet(output);
+        var fleet = new FleetNetwork(output);
         string? failure;
         try
         {
@@ -45,7 +44,7 @@ public sealed class Fleet : IAsyncDisposable
         }
         if (failure is not null)
         {
-            throw new InvalidOperationException($"The fleet tests need root and iproute2 to create network namespaces; `ip netns add` failed here: {failure}");
+            throw new InvalidOperationException($"A fleet needs root and iproute2 to create network namespaces; `ip netns add` failed here: {failure}");
         }
         try
         {
@@ -82,13 +81,15 @@ public sealed class Fleet : IAsyncDisposable
 
     internal Task BridgeAsync(params string[] args) => RunCheckedAsync(["ip", "-n", BridgeNamespace, .. args]);
 
-    internal static async Task<(int ExitCode, string Output)> RunAsync(params string[] command)
+    /// <summary>Runs a command (outside every host) to its end: its exit code and output.</summary>
+    public static async Task<(int ExitCode, string Output)> RunAsync(params string[] command)
     {
         using var process = GatewayProcess.StartCommand(command[0], command[1..], new Dictionary<string, string?>());
         return await process.ExitAsync(TimeSpan.FromSeconds(30));
     }
 
-    internal static async Task<string> RunCheckedAsync(params string[] command)
+    /// <summary>Runs a command (outside every host) to its end and returns its output; throws when it exits non-zero.</summary>
+    public static async Task<string> RunCheckedAsync(params string[] command)
     {
         var (exit, output) = await RunAsync(command);
         return exit == 0 ? output : throw new InvalidOperationException($"`{string.Join(' ', command)}` failed ({exit}): {output.Trim()}");
@@ -99,12 +100,12 @@ public sealed class Fleet : IAsyncDisposable
         foreach (var host in _hosts)
         {
             await host.DisposeAsync();
-            _output.WriteLine(host.Report());
+            _output(host.Report());
         }
         var (exit, error) = await RunAsync("ip", "netns", "del", BridgeNamespace);
         if (exit != 0)
         {
-            _output.WriteLine($"could not remove the namespace {BridgeNamespace}: {error}");
+            _output($"could not remove the namespace {BridgeNamespace}: {error}");
         }
     }
 }

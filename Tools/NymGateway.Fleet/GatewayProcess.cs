@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace NymGateway.Tests.EndToEnd;
+namespace NymGateway.Fleet;
 
 /// <summary>A nym-gateway process (silo or edge), or another command, whose output is captured, so tests can wait for lines and kill -9 it.</summary>
 public sealed class GatewayProcess : IDisposable

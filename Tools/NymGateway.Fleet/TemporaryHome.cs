@@ -1,4 +1,4 @@
-namespace NymGateway.Tests.EndToEnd;
+namespace NymGateway.Fleet;
 
 /// <summary>A fresh $HOME for gateway processes under test, removed afterwards (best effort).</summary>
 public sealed class TemporaryHome : IDisposable

@@ -3,24 +3,23 @@ using System.Net.Sockets;
 using System.Runtime.ExceptionServices;
 using System.Runtime.InteropServices;
 using System.Text;
-using NymGateway.Tests.EndToEnd;
 
-namespace NymGateway.Tests.Fleet;
+namespace NymGateway.Fleet;
 
 /// <summary>
-/// One host of a <see cref="Fleet"/>: a network namespace with one address, and a $HOME of its own.
+/// One host of a <see cref="FleetNetwork"/>: a network namespace with one address, and a $HOME of its own.
 /// Processes run in it under `ip netns exec`; sockets of this test process are made in it with <see cref="Inside"/>.
 /// </summary>
 public sealed partial class FleetHost : IAsyncDisposable
 {
     private static readonly TimeSpan ExecTimeout = TimeSpan.FromSeconds(120);
-    private readonly Fleet _fleet;
+    private readonly FleetNetwork _fleet;
     private readonly TemporaryHome _home = new("nym-fleet");
     private readonly List<(string Command, GatewayProcess Process)> _processes = [];
     private readonly StringBuilder _problems = new();
     private HttpMessageInvoker? _http;
 
-    internal FleetHost(Fleet fleet, string name, string @namespace, IPAddress address)
+    internal FleetHost(FleetNetwork fleet, string name, string @namespace, IPAddress address)
     {
         _fleet = fleet;
         Name = name;
@@ -159,12 +158,12 @@ public sealed partial class FleetHost : IAsyncDisposable
                 {
                     if (wait == 0)
                     {
-                        await Fleet.RunAsync(["kill", $"-{signal}", .. pids]);
+                        await FleetNetwork.RunAsync(["kill", $"-{signal}", .. pids]);
                     }
                     await Task.Delay(200);
                 }
             }
-            await Fleet.RunCheckedAsync("ip", "netns", "del", Namespace);
+            await FleetNetwork.RunCheckedAsync("ip", "netns", "del", Namespace);
         }
         catch (Exception ex) when (ex is InvalidOperationException or TimeoutException)
         {
@@ -174,7 +173,7 @@ public sealed partial class FleetHost : IAsyncDisposable
     }
 
     private async Task<string[]> LeftoverPidsAsync() =>
-        (await Fleet.RunCheckedAsync("ip", "netns", "pids", Namespace)).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        (await FleetNetwork.RunCheckedAsync("ip", "netns", "pids", Namespace)).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     private const int NewNetworkNamespace = 0x40000000; // CLONE_NEWNET
 

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 
-namespace NymGateway.Tests.Fleet;
+namespace NymGateway.Fleet;
 
 /// <summary>
 /// A TCP load balancer on a fleet host: accepts on the host's address and a port, and pipes each
