@@ -14,8 +14,9 @@ public static class GatewaySiloExtensions
     public static ISiloBuilder AddGatewayGrains(this ISiloBuilder silo, GatewayStoreOptions store, NotificationStreamOptions streams)
     {
         silo.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(store));
-        silo.Services.AddSingleton<AdoNetGatewayStore>();
-        silo.Services.AddSingleton<IGatewayStore>(sp => sp.GetRequiredService<AdoNetGatewayStore>());
+        silo.Services.AddSingleton<IGatewayStore>(sp => store.Provider == StoreProvider.Sqlite
+            ? ActivatorUtilities.CreateInstance<SqliteGatewayStore>(sp)
+            : ActivatorUtilities.CreateInstance<PostgresGatewayStore>(sp));
         silo.Services.AddHostedService<InboxSweeper>();
         silo.Services.AddSingleton<SiloMetrics>();
         silo.Services.AddHostedService<StoreTotalsMonitor>();

@@ -32,7 +32,7 @@ public static partial class GatewayRunner
             {
                 LogStarting(logger);
             }
-            if (host.Services.GetService<AdoNetGatewayStore>() is { } store)
+            if (host.Services.GetService<IGatewayStore>() is { } store)
             {
                 await InitializeStoreAsync(store, logger, lifetime.ApplicationStopping);
                 ClusterIdentityCheck.EnsureSame(identity.ClusterId, identity.Key, await store.ClaimIdentityAsync(identity.ClusterId, identity.Key));
@@ -107,13 +107,13 @@ public static partial class GatewayRunner
             .Select(service => (service.GetType().Name, service.ExecuteTask!.Exception!.GetBaseException()));
 
     /// <summary>Creates or updates the schema, retrying with a clear message while the database is unreachable.</summary>
-    private static async Task InitializeStoreAsync(AdoNetGatewayStore store, ILogger logger, CancellationToken cancellationToken)
+    private static async Task InitializeStoreAsync(IGatewayStore store, ILogger logger, CancellationToken cancellationToken)
     {
         while (true)
         {
             try
             {
-                await store.InitializeAsync(cancellationToken);
+                await store.CreateSchemaAsync(cancellationToken);
                 return;
             }
             catch (Exception ex) when (ex is System.Data.Common.DbException or TimeoutException or System.Net.Sockets.SocketException)

@@ -6,6 +6,9 @@ namespace NymGateway.Grains.Storage;
 /// </summary>
 public interface IGatewayStore
 {
+    /// <summary>Creates or updates the tables (idempotent).</summary>
+    Task CreateSchemaAsync(CancellationToken cancellationToken);
+
     /// <summary>
     /// Records each message's replay tag and stores the message in the same transaction, unless
     /// the tag is recorded already; returns, per message, its id or an <see cref="AppendOutcome"/>.
@@ -31,6 +34,9 @@ public interface IGatewayStore
     Task<byte[]?> GetClientAsync(string address);
 
     Task PutClientAsync(string address, byte[] sharedKeys);
+
+    /// <summary>Every stored message and every registered client, for the silo's gauges.</summary>
+    Task<(long Messages, long Clients)> CountTotalsAsync(CancellationToken cancellationToken);
 
     /// <summary>Records <paramref name="identityKey"/> for the cluster unless one is recorded; returns the recorded one.</summary>
     Task<string> ClaimIdentityAsync(string clusterId, string identityKey);

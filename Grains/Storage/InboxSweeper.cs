@@ -26,7 +26,7 @@ public sealed partial class InboxSweeper(IGatewayStore store, IOptions<GatewaySt
                 int forgotten = await store.DeleteReplayTagsOlderThanAsync(DateTimeOffset.UtcNow - options.Value.Replay.Window);
                 LogTagsSwept(logger, forgotten, options.Value.Replay.Window);
             }
-            catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException)
+            catch (StoreUnavailableException ex)
             {
                 LogSweepFailed(logger, ex, options.Value.Retention.SweepInterval);
             }

@@ -8,7 +8,7 @@ namespace NymGateway.Grains.Storage;
 /// Counts the stored messages and registered clients every 10 s for the silo's gauges. It asks
 /// the database because, with several silos on one database, no silo sees every write.
 /// </summary>
-public sealed partial class StoreTotalsMonitor(AdoNetGatewayStore store, SiloMetrics metrics, ILogger<StoreTotalsMonitor> logger)
+public sealed partial class StoreTotalsMonitor(IGatewayStore store, SiloMetrics metrics, ILogger<StoreTotalsMonitor> logger)
     : BackgroundService
 {
     private static readonly TimeSpan Period = TimeSpan.FromSeconds(10);

@@ -30,9 +30,9 @@ public sealed class InboxClusterTests : IAsyncLifetime
     {
         await PostgresServer.EnsureReachableAsync();
         using var metrics = new SiloMetrics();
-        await using (var store = new AdoNetGatewayStore(Options.Create(StoreOptions()), metrics, NullLogger<AdoNetGatewayStore>.Instance))
+        await using (var store = new PostgresGatewayStore(Options.Create(StoreOptions()), metrics, NullLogger<PostgresGatewayStore>.Instance))
         {
-            await store.InitializeAsync(CancellationToken.None);
+            await store.CreateSchemaAsync(CancellationToken.None);
         }
         var builder = new TestClusterBuilder(2);
         builder.Options.UseTestClusterMembership = false;

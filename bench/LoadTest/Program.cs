@@ -63,7 +63,7 @@ var edges = new List<(IPEndPoint Mix, Uri Clients)>();
 if (edgeCount == 0)
 {
     var app = GatewayHostFactory.BuildSingleProcess(config, identity);
-    await app.Services.GetRequiredService<AdoNetGatewayStore>().InitializeAsync(CancellationToken.None);
+    await app.Services.GetRequiredService<IGatewayStore>().CreateSchemaAsync(CancellationToken.None);
     await app.StartAsync();
     hosts.Add(app);
     edges.Add((config.MixnetEndpoint.ListeningAddress, new Uri($"ws://{config.ClientsEndpoint.ListeningAddress}/")));
@@ -75,7 +75,7 @@ else
     config.Storage.PostgresConnectionString = Environment.GetEnvironmentVariable("NYM_LOAD_POSTGRES") ?? "Host=127.0.0.1;Port=25432;Database=nymgateway;Username=nymgateway;Password=nymgateway;SSL Mode=Disable";
     config.Cluster.ClusterId = "load-" + Guid.NewGuid().ToString("N")[..8];
     var silo = GatewayHostFactory.BuildClusterSilo(config, IPAddress.Loopback);
-    await silo.Services.GetRequiredService<AdoNetGatewayStore>().InitializeAsync(CancellationToken.None);
+    await silo.Services.GetRequiredService<IGatewayStore>().CreateSchemaAsync(CancellationToken.None);
     await silo.StartAsync();
     hosts.Add(silo);
     for (int e = 0; e < edgeCount; e++)

@@ -1,0 +1,195 @@
+using System.Data.Common;
+using Microsoft.Extensions.Logging;
+using NymGateway.Grains.Telemetry;
+
+namespace NymGateway.Grains.Storage;
+
+/// <summary>
+/// <see cref="IGatewayStore"/> over ADO.NET: what both dialects do alike. Appends and deletes go
+/// through a <see cref="GroupCommitWriter"/>, which commits a batch the way the dialect's store
+/// says; the reads and the ledger are plain SQL that SQLite and PostgreSQL run unchanged, so they
+/// are written once, here. Each dialect's own SQL (its commit, its connection set-up) is written in
+/// its store, beside the C# that binds its parameters and reads its results: a statement and its
+/// binding change together. Its tables are in sql/&lt;dialect&gt;/, applied at start.
+/// </summary>
+public abstract class GatewayStore : IGatewayStore, IAsyncDisposable
+{
+    private readonly SiloMetrics _metrics;
+    private readonly GroupCommitWriter _appends;
+    private readonly GroupCommitWriter _deletes;
+
+    /// <param name="separateDeletes">
+    /// Deletes of delivered messages (never urgent) get a writer and connection of their own, so a
+    /// new message never waits behind them; SQLite has a single writer anyway.
+    /// </param>
+    protected GatewayStore(DbDataSource dataSource, GatewayStoreOptions options, SiloMetrics metrics, ILogger logger, bool separateDeletes)
+    {
+        DataSource = dataSource;
+        _metrics = metrics;
+        _appends = new GroupCommitWriter(OpenAsync, Commit, options.MaxWritesPerCommit, metrics, logger);
+        _deletes = separateDeletes ? new GroupCommitWriter(OpenAsync, Commit, options.MaxWritesPerCommit, metrics, logger) : _appends;
+    }
+
+    protected DbDataSource DataSource { get; }
+
+    public abstract Task CreateSchemaAsync(CancellationToken cancellationToken);
+
+    /// <summary>One transaction for the whole batch, run synchronously on the writer's own thread.</summary>
+    protected abstract long[]?[] Commit(DbConnection connection, List<PendingWrite> batch);
+
+    /// <summary>An open connection, set up as the dialect needs.</summary>
+    protected virtual async Task<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
+        await DataSource.OpenConnectionAsync(cancellationToken);
+
+    public Task<long[]> AppendAsync(string address, IReadOnlyList<byte[]> messages, ReadOnlyMemory<byte> replayTags, Guid deliveryId, long receivedAt)
+    {
+        if (messages.Count == 0)
+        {
+            return Task.FromResult(Array.Empty<long>());
+        }
+        var write = new AppendWrite(address, messages, replayTags, deliveryId, receivedAt);
+        return Enqueue(_appends, write, write.Completion);
+    }
+
+    public Task DeleteAsync(IReadOnlyList<long> ids)
+    {
+        if (ids.Count == 0)
+        {
+            return Task.CompletedTask;
+        }
+        var write = new DeleteWrite(ids);
+        return Enqueue(_deletes, write, write.Completion);
+    }
+
+    public Task<InboxMessage[]> ReadAsync(string address, long afterId, int maxMessages) => Guard(async () =>
+    {
+        await using var connection = await OpenAsync(CancellationToken.None);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT id, content, received_at FROM gateway_messages WHERE address = @address AND id > @after ORDER BY id LIMIT @limit";
+        Add(command, "address", address);
+        Add(command, "after", afterId);
+        Add(command, "limit", maxMessages);
+        var messages = new List<InboxMessage>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            messages.Add(new InboxMessage(reader.GetInt64(0), (byte[])reader.GetValue(1), reader.GetInt64(2)));
+        }
+        return messages.ToArray();
+    });
+
+    public Task<int> CountAsync(string address) => Guard(async () =>
+    {
+        await using var connection = await OpenAsync(CancellationToken.None);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM gateway_messages WHERE address = @address";
+        Add(command, "address", address);
+        return Convert.ToInt32(await command.ExecuteScalarAsync());
+    });
+
+    public Task<(long Messages, long Clients)> CountTotalsAsync(CancellationToken cancellationToken) => Guard(async () =>
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT (SELECT COUNT(*) FROM gateway_messages), (SELECT COUNT(*) FROM gateway_clients)";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return (reader.GetInt64(0), reader.GetInt64(1));
+    });
+
+    public Task<int> DeleteOlderThanAsync(DateTimeOffset cutoff) =>
+        DeleteBeforeAsync("DELETE FROM gateway_messages WHERE received_at < @cutoff", cutoff);
+
+    public Task<int> DeleteReplayTagsOlderThanAsync(DateTimeOffset cutoff) =>
+        DeleteBeforeAsync("DELETE FROM gateway_replay_tags WHERE seen_at < @cutoff", cutoff);
+
+    /// <summary>Runs an age sweep's DELETE with its @cutoff (unix milliseconds); returns the rows deleted.</summary>
+    private Task<int> DeleteBeforeAsync(string delete, DateTimeOffset cutoff) => Guard(async () =>
+    {
+        await using var connection = await OpenAsync(CancellationToken.None);
+        await using var command = connection.CreateCommand();
+        command.CommandText = delete;
+        Add(command, "cutoff", cutoff.ToUnixTimeMilliseconds());
+        return await command.ExecuteNonQueryAsync();
+    });
+
+    public Task<byte[]?> GetClientAsync(string address) => Guard(async () =>
+    {
+        await using var connection = await OpenAsync(CancellationToken.None);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT shared_keys FROM gateway_clients WHERE address = @address";
+        Add(command, "address", address);
+        return await command.ExecuteScalarAsync() as byte[];
+    });
+
+    public Task PutClientAsync(string address, byte[] sharedKeys) => Guard(async () =>
+    {
+        await using var connection = await OpenAsync(CancellationToken.None);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            INSERT INTO gateway_clients (address, shared_keys, registered_at) VALUES (@address, @keys, @now)
+            ON CONFLICT (address) DO UPDATE SET shared_keys = excluded.shared_keys, registered_at = excluded.registered_at
+            """;
+        Add(command, "address", address);
+        Add(command, "keys", sharedKeys);
+        Add(command, "now", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        return await command.ExecuteNonQueryAsync();
+    });
+
+    public Task<string> ClaimIdentityAsync(string clusterId, string identityKey) => Guard(async () =>
+    {
+        await using var connection = await OpenAsync(CancellationToken.None);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            INSERT INTO gateway_identity (cluster_id, identity_key) VALUES (@cluster, @key) ON CONFLICT (cluster_id) DO NOTHING;
+            SELECT identity_key FROM gateway_identity WHERE cluster_id = @cluster
+            """;
+        Add(command, "cluster", clusterId);
+        Add(command, "key", identityKey);
+        return (string)(await command.ExecuteScalarAsync())!;
+    });
+
+    public async ValueTask DisposeAsync()
+    {
+        await Task.WhenAll(_appends.CompleteAsync(), _deletes.CompleteAsync()).ConfigureAwait(false);
+        await DataSource.DisposeAsync();
+        GC.SuppressFinalize(this);
+    }
+
+    protected static DbParameter Add(DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
+        return parameter;
+    }
+
+    protected static async Task ExecuteAsync(DbConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private Task<T> Enqueue<T>(GroupCommitWriter writer, PendingWrite write, Task<T> completion) =>
+        // The writer counted a failed commit once; its callers do not count it again.
+        Guard(() => writer.Enqueue(write, completion), countFailure: false);
+
+    /// <summary>Turns the driver's exceptions (which Orleans cannot carry to an edge) into <see cref="StoreUnavailableException"/>.</summary>
+    private async Task<T> Guard<T>(Func<Task<T>> operation, bool countFailure = true)
+    {
+        try
+        {
+            return await operation().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is DbException or IOException or TimeoutException or System.Net.Sockets.SocketException)
+        {
+            if (countFailure)
+            {
+                _metrics.StoreErrors.Add(1, SiloMetrics.Read);
+            }
+            throw new StoreUnavailableException($"the database did not answer: {ex.Message}");
+        }
+    }
+}
