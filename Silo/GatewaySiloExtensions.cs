@@ -5,6 +5,7 @@ using NymGateway.Grains.Streaming;
 using NymGateway.Grains.Telemetry;
 using System.Net;
 using Orleans.Configuration;
+using Orleans.Runtime;
 
 namespace NymGateway.Silo;
 
@@ -17,6 +18,7 @@ public static class GatewaySiloExtensions
         silo.Services.AddSingleton<IGatewayStore>(sp => store.Provider == StoreProvider.Sqlite
             ? ActivatorUtilities.CreateInstance<SqliteGatewayStore>(sp)
             : ActivatorUtilities.CreateInstance<PostgresGatewayStore>(sp));
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SchemaCreation>();
         silo.Services.AddHostedService<InboxSweeper>();
         silo.Services.AddSingleton<SiloMetrics>();
         silo.Services.AddHostedService<StoreTotalsMonitor>();

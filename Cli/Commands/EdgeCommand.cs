@@ -14,7 +14,7 @@ public static class EdgeCommand
             PortPreflight.EnsureFree(GatewayHostFactory.EdgeListeners(config));
             ConfigLoader.PrintStartup(config, identity);
             Console.WriteLine($"Role: edge; cluster id: {config.Cluster.ClusterId}");
-            return await GatewayRunner.RunAsync(GatewayHostFactory.BuildClusterEdge(config, identity), gatewayLines: true, HostCommand.Claim(config, identity), PrintClusterAsync);
+            return await GatewayRunner.RunAsync(GatewayHostFactory.BuildClusterEdge(config, identity), gatewayLines: true, PrintClusterAsync);
         });
 
     private static async Task PrintClusterAsync(IServiceProvider services)

@@ -13,9 +13,6 @@ public static class HostCommand
     /// <returns>The process exit code.</returns>
     public delegate Task<int> HostRunner(ParseResult result, GatewayConfig config, GatewayIdentity identity);
 
-    /// <summary>The cluster and identity key a host serves, for the check against the cluster's record.</summary>
-    public static (string ClusterId, string Key) Claim(GatewayConfig config, GatewayIdentity identity) => (config.Cluster.ClusterId, identity.Identity.PublicKey.ToBase58());
-
     /// <param name="needsPostgres">Cluster hosts refuse to start without a PostgreSQL connection string; `run` refuses one.</param>
     public static Command Create(string name, string description, string startingLine, bool needsPostgres, HostRunner run, params Option[] extraOptions)
     {

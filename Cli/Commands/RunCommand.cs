@@ -13,6 +13,6 @@ public static class RunCommand
             using var exclusive = DataDirectoryLock.Acquire(config.Resolve(config.Storage.SqlitePath));
             PortPreflight.EnsureFree([.. GatewayHostFactory.EdgeListeners(config), .. GatewayHostFactory.SiloListeners(config, IPAddress.Loopback)]);
             ConfigLoader.PrintStartup(config, identity);
-            return await GatewayRunner.RunAsync(GatewayHostFactory.BuildSingleProcess(config, identity), gatewayLines: true, HostCommand.Claim(config, identity));
+            return await GatewayRunner.RunAsync(GatewayHostFactory.BuildSingleProcess(config, identity), gatewayLines: true);
         });
 }

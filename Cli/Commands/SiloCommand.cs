@@ -20,7 +20,7 @@ public static class SiloCommand
                 }
                 PortPreflight.EnsureFree([.. GatewayHostFactory.SiloListeners(config, IPAddress.Any), .. GatewayHostFactory.AdminListener(config)]);
                 Console.WriteLine($"Role: silo; cluster id: {config.Cluster.ClusterId}; silo port {config.Cluster.SiloPort}, gateway port {config.Cluster.GatewayPort}, advertised on {address}");
-                return await GatewayRunner.RunAsync(GatewayHostFactory.BuildClusterSilo(config, address), gatewayLines: false, HostCommand.Claim(config, identity), PrintReady);
+                return await GatewayRunner.RunAsync(GatewayHostFactory.BuildClusterSilo(config, identity, address), gatewayLines: false, PrintReady);
             },
             advertise);
     }

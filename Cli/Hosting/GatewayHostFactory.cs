@@ -9,6 +9,7 @@ using NymGateway.EdgeHost;
 using NymGateway.EdgeHost.Telemetry;
 using NymGateway.Grains.Telemetry;
 using NymGateway.Silo;
+using Orleans.Runtime;
 
 namespace NymGateway.Cli.Hosting;
 
@@ -23,16 +24,18 @@ public static class GatewayHostFactory
         extra?.Invoke(builder.Services);
         builder.UseOrleans(silo => silo
             .UseSingleProcess(config.Cluster.SiloPort, config.Cluster.GatewayPort)
-            .AddGatewayGrains(RuntimeOptions.Store(config), RuntimeOptions.Streams(config)));
+            .AddGatewayGrains(RuntimeOptions.Store(config), RuntimeOptions.Streams(config))
+            .AddIdentityClaim(config, identity));
         return BuildEdge(builder, config, identity, [GatewayMetrics.MeterName, SiloMetrics.MeterName], unregisterOnShutdown: true);
     }
 
     /// <summary>`silo`: one silo of the cluster, on PostgreSQL; no listeners of the gateway's own, only the admin port if configured.</summary>
-    public static IHost BuildClusterSilo(GatewayConfig config, IPAddress advertisedAddress)
+    public static IHost BuildClusterSilo(GatewayConfig config, GatewayIdentity identity, IPAddress advertisedAddress)
     {
         void AddSilo(IHostApplicationBuilder builder) => builder.UseOrleans(silo => silo
             .UseCluster(config.Storage.PostgresConnectionString, config.Cluster.ClusterId, advertisedAddress, config.Cluster.SiloPort, config.Cluster.GatewayPort)
-            .AddGatewayGrains(RuntimeOptions.Store(config), RuntimeOptions.Streams(config)));
+            .AddGatewayGrains(RuntimeOptions.Store(config), RuntimeOptions.Streams(config))
+            .AddIdentityClaim(config, identity));
 
         if (RuntimeOptions.Admin(config) is not { } admin)
         {
@@ -61,6 +64,13 @@ public static class GatewayHostFactory
         // After the cluster client (hosted services start in order), before presence and the listeners.
         builder.Services.AddHostedService(sp => ActivatorUtilities.CreateInstance<ClusterIdentityCheck>(sp, config.Cluster.ClusterId));
         return BuildEdge(builder, config, identity, [GatewayMetrics.MeterName], unregisterOnShutdown: false);
+    }
+
+    /// <summary>A silo refuses to start with another gateway's keys than its cluster recorded.</summary>
+    private static ISiloBuilder AddIdentityClaim(this ISiloBuilder silo, GatewayConfig config, GatewayIdentity identity)
+    {
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => ActivatorUtilities.CreateInstance<IdentityClaim>(sp, identity, config.Cluster.ClusterId));
+        return silo;
     }
 
     /// <summary>What an edge listens on, each with the setting that chooses it (for <see cref="PortPreflight"/>).</summary>

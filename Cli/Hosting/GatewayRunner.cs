@@ -6,21 +6,19 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NymGateway.EdgeHost;
 using NymGateway.Grains;
-using NymGateway.Grains.Storage;
 
 namespace NymGateway.Cli.Hosting;
 
 /// <summary>
-/// Runs a built host (gateway, silo or edge) from start to a graceful stop: schema, start, the
-/// startup lines, then waits for SIGINT/SIGTERM or for the host stopping itself (a failed service).
+/// Runs a built host (gateway, silo or edge) from start to a graceful stop: the start (where a silo
+/// creates its schema and checks its keys first), the startup lines, then waits for SIGINT/SIGTERM or for the host stopping itself (a failed service).
 /// </summary>
 public static partial class GatewayRunner
 {
     /// <param name="onStarted">Runs once the host started (an edge reports its cluster there, a silo that it is ready).</param>
     /// <param name="gatewayLines">Prints 0.9.2's startup lines around the start (run and edge, not silo).</param>
-    /// <param name="identity">The cluster and identity key this host serves: a host with a store checks them against its record before starting.</param>
     /// <returns>The process exit code: 0 after a stop on a signal, 1 when the host could not start or a service of it failed.</returns>
-    public static async Task<int> RunAsync(IHost host, bool gatewayLines, (string ClusterId, string Key) identity, Func<IServiceProvider, Task>? onStarted = null)
+    public static async Task<int> RunAsync(IHost host, bool gatewayLines, Func<IServiceProvider, Task>? onStarted = null)
     {
         var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("nym_gateway");
         var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
@@ -31,11 +29,6 @@ public static partial class GatewayRunner
             if (gatewayLines)
             {
                 LogStarting(logger);
-            }
-            if (host.Services.GetService<IGatewayStore>() is { } store)
-            {
-                await InitializeStoreAsync(store, logger, lifetime.ApplicationStopping);
-                ClusterIdentityCheck.EnsureSame(identity.ClusterId, identity.Key, await store.ClaimIdentityAsync(identity.ClusterId, identity.Key));
             }
             if (gatewayLines)
             {
@@ -53,9 +46,9 @@ public static partial class GatewayRunner
             }
             await Task.Delay(Timeout.Infinite, lifetime.ApplicationStopping).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
-        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
+        catch (Exception ex) when (ex is OperationCanceledException or OrleansLifecycleCanceledException && lifetime.ApplicationStopping.IsCancellationRequested)
         {
-            // stopped while starting
+            // stopped while starting (a silo: while it waited for its database)
         }
         catch (Exception ex) when (ex is InvalidOperationException or IOException or OrleansException or TimeoutException or StoreUnavailableException)
         {
@@ -106,24 +99,6 @@ public static partial class GatewayRunner
             .Where(service => service.ExecuteTask is { IsFaulted: true })
             .Select(service => (service.GetType().Name, service.ExecuteTask!.Exception!.GetBaseException()));
 
-    /// <summary>Creates or updates the schema, retrying with a clear message while the database is unreachable.</summary>
-    private static async Task InitializeStoreAsync(IGatewayStore store, ILogger logger, CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            try
-            {
-                await store.CreateSchemaAsync(cancellationToken);
-                return;
-            }
-            catch (Exception ex) when (ex is System.Data.Common.DbException or TimeoutException or System.Net.Sockets.SocketException)
-            {
-                LogDatabaseUnreachable(logger, ex.Message);
-                await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
-            }
-        }
-    }
-
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Starting nym gateway!")]
     private static partial void LogStarting(ILogger logger);
 
@@ -166,6 +141,4 @@ public static partial class GatewayRunner
     [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Stopped in {Milliseconds:F0} ms, {How}")]
     private static partial void LogStopped(ILogger logger, double milliseconds, string how);
 
-    [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "Cannot reach the database: {Error}. Retrying in 2s")]
-    private static partial void LogDatabaseUnreachable(ILogger logger, string error);
 }

@@ -29,11 +29,6 @@ public sealed class InboxClusterTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await PostgresServer.EnsureReachableAsync();
-        using var metrics = new SiloMetrics();
-        await using (var store = new PostgresGatewayStore(Options.Create(StoreOptions()), metrics, NullLogger<PostgresGatewayStore>.Instance))
-        {
-            await store.CreateSchemaAsync(CancellationToken.None);
-        }
         var builder = new TestClusterBuilder(2);
         builder.Options.UseTestClusterMembership = false;
         builder.Options.ConnectionTransport = ConnectionTransportType.TcpSocket;

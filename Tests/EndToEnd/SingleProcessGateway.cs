@@ -65,7 +65,6 @@ public sealed class SingleProcessGateway : IAsyncDisposable
     private async Task StartHostAsync()
     {
         _app = GatewayHostFactory.BuildSingleProcess(Config, Identity, services => services.AddSingleton<ILoggerProvider>(Logs));
-        await _app.Services.GetRequiredService<IGatewayStore>().CreateSchemaAsync(CancellationToken.None);
         await _app.StartAsync();
     }
 

@@ -25,7 +25,7 @@ public sealed class GatewayRunnerTests
         builder.Services.AddHostedService<FailingService>();
         using var host = builder.Build();
 
-        var exitCode = await GatewayRunner.RunAsync(host, gatewayLines: false, ("unit", "key")).WaitAsync(TimeSpan.FromSeconds(30));
+        var exitCode = await GatewayRunner.RunAsync(host, gatewayLines: false).WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(1, exitCode);
     }

@@ -63,7 +63,6 @@ var edges = new List<(IPEndPoint Mix, Uri Clients)>();
 if (edgeCount == 0)
 {
     var app = GatewayHostFactory.BuildSingleProcess(config, identity);
-    await app.Services.GetRequiredService<IGatewayStore>().CreateSchemaAsync(CancellationToken.None);
     await app.StartAsync();
     hosts.Add(app);
     edges.Add((config.MixnetEndpoint.ListeningAddress, new Uri($"ws://{config.ClientsEndpoint.ListeningAddress}/")));
@@ -74,8 +73,7 @@ else
     // No TLS on loopback: encrypting every message to the database buys nothing on one machine.
     config.Storage.PostgresConnectionString = Environment.GetEnvironmentVariable("NYM_LOAD_POSTGRES") ?? "Host=127.0.0.1;Port=25432;Database=nymgateway;Username=nymgateway;Password=nymgateway;SSL Mode=Disable";
     config.Cluster.ClusterId = "load-" + Guid.NewGuid().ToString("N")[..8];
-    var silo = GatewayHostFactory.BuildClusterSilo(config, IPAddress.Loopback);
-    await silo.Services.GetRequiredService<IGatewayStore>().CreateSchemaAsync(CancellationToken.None);
+    var silo = GatewayHostFactory.BuildClusterSilo(config, identity, IPAddress.Loopback);
     await silo.StartAsync();
     hosts.Add(silo);
     for (int e = 0; e < edgeCount; e++)
