@@ -25,6 +25,12 @@ public interface IInboxGrain : IGrainWithStringKey
     /// <summary>Deletes messages whose push to the client completed.</summary>
     Task Acknowledge(long[] ids);
 
+    /// <summary>
+    /// Called by the cluster's age sweep after it deleted some of this inbox's messages: the inbox
+    /// re-reads its count from the store before it next uses it (the count is the inbox's alone).
+    /// </summary>
+    Task MessagesExpired();
+
     /// <summary>Called by the client's ledger entry when it registers, so deliveries are accepted.</summary>
     Task ClientRegistered();
 

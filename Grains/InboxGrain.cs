@@ -56,6 +56,12 @@ public sealed partial class InboxGrain(IGatewayStore store, IOptions<GatewayStor
 
         _stored ??= await store.CountAsync(address);
         int room = Math.Max(0, options.Value.Retention.MaxMessagesPerInbox - _stored.Value);
+        if (room < messages.Length)
+        {
+            // A retry whose first attempt committed (its answer lost, this activation new) already
+            // counts in the store: its messages get their room back, so it is answered as the first.
+            room += await store.CountStoredByAsync(deliveryId, replayTags);
+        }
         var accepted = messages.Length <= room ? messages : messages[..room];
         // Senders can keep a full inbox full: said once until it drains, the edges count every refusal.
         if (accepted.Length < messages.Length && !_fullReported)
@@ -98,12 +104,20 @@ public sealed partial class InboxGrain(IGatewayStore store, IOptions<GatewayStor
     {
         await store.DeleteAsync(ids);
         // The count only guards the soft inbox limit, so adjust it instead of recounting on the
-        // delivery path; it is re-read from the store when the grain next activates.
+        // delivery path; it is re-read from the store when the grain next activates or after a sweep.
         if (_stored is { } stored)
         {
             _stored = Math.Max(0, stored - ids.Length);
             _fullReported &= _stored >= options.Value.Retention.MaxMessagesPerInbox;
         }
+    }
+
+    public Task MessagesExpired()
+    {
+        // Re-read before the next delivery: a count read before the sweep's DELETE would be too high.
+        _stored = null;
+        _fullReported = false;
+        return Task.CompletedTask;
     }
 
     public Task ClientRegistered()

@@ -1,9 +1,10 @@
 namespace NymGateway.Grains;
 
 /// <summary>
-/// The results of an inbox's last few deliveries, by delivery id, so a caller's retry after a
-/// timeout does not store the same messages twice. Only a lost activation (a dead silo) forgets
-/// them: duplicates are then possible, inside that crash window only.
+/// The results of an inbox's last few deliveries, by delivery id: a retry after a timeout is
+/// answered from memory, without a store round trip. Only a fast path: the store alone stores a
+/// retry once and answers it as the first attempt, also after a lost activation (the replay tags
+/// keep the delivery id, and a full inbox gives a retry its own messages' room back).
 /// </summary>
 internal sealed class RecentDeliveries(int capacity)
 {

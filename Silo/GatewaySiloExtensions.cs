@@ -19,7 +19,7 @@ public static class GatewaySiloExtensions
             ? ActivatorUtilities.CreateInstance<SqliteGatewayStore>(sp)
             : ActivatorUtilities.CreateInstance<PostgresGatewayStore>(sp));
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SchemaCreation>();
-        silo.Services.AddHostedService<InboxSweeper>();
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, InboxSweeperKeepAlive>();
         silo.Services.AddSingleton<SiloMetrics>();
         silo.Services.AddHostedService<StoreTotalsMonitor>();
 

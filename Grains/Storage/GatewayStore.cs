@@ -78,6 +78,25 @@ public abstract class GatewayStore : IGatewayStore, IAsyncDisposable
         return messages.ToArray();
     });
 
+    /// <summary>One parameter per tag: both dialects take an IN list, and a delivery carries few messages.</summary>
+    public Task<int> CountStoredByAsync(Guid deliveryId, ReadOnlyMemory<byte> replayTags) => Guard(async () =>
+    {
+        int count = replayTags.Length / ReplayProtection.TagSize;
+        if (count == 0)
+        {
+            return 0;
+        }
+        await using var connection = await OpenAsync(CancellationToken.None);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT COUNT(*) FROM gateway_replay_tags WHERE delivery_id = @delivery AND tag IN ({string.Join(", ", Enumerable.Range(0, count).Select(i => $"@t{i}"))})";
+        Add(command, "delivery", deliveryId);
+        for (int i = 0; i < count; i++)
+        {
+            Add(command, $"t{i}", replayTags.Slice(i * ReplayProtection.TagSize, ReplayProtection.TagSize).ToArray());
+        }
+        return Convert.ToInt32(await command.ExecuteScalarAsync());
+    });
+
     public Task<int> CountAsync(string address) => Guard(async () =>
     {
         await using var connection = await OpenAsync(CancellationToken.None);
@@ -97,18 +116,28 @@ public abstract class GatewayStore : IGatewayStore, IAsyncDisposable
         return (reader.GetInt64(0), reader.GetInt64(1));
     });
 
-    public Task<int> DeleteOlderThanAsync(DateTimeOffset cutoff) =>
-        DeleteBeforeAsync("DELETE FROM gateway_messages WHERE received_at < @cutoff", cutoff);
-
-    public Task<int> DeleteReplayTagsOlderThanAsync(DateTimeOffset cutoff) =>
-        DeleteBeforeAsync("DELETE FROM gateway_replay_tags WHERE seen_at < @cutoff", cutoff);
-
-    /// <summary>Runs an age sweep's DELETE with its @cutoff (unix milliseconds); returns the rows deleted.</summary>
-    private Task<int> DeleteBeforeAsync(string delete, DateTimeOffset cutoff) => Guard(async () =>
+    /// <summary>SQLite's DELETE ... RETURNING cannot feed a GROUP BY, so the rows are counted here.</summary>
+    public Task<IReadOnlyList<(string Address, int Count)>> DeleteOlderThanAsync(DateTimeOffset cutoff) => Guard(async () =>
     {
         await using var connection = await OpenAsync(CancellationToken.None);
         await using var command = connection.CreateCommand();
-        command.CommandText = delete;
+        command.CommandText = "DELETE FROM gateway_messages WHERE received_at < @cutoff RETURNING address";
+        Add(command, "cutoff", cutoff.ToUnixTimeMilliseconds());
+        var counts = new Dictionary<string, int>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            var address = reader.GetString(0);
+            counts[address] = counts.GetValueOrDefault(address) + 1;
+        }
+        return (IReadOnlyList<(string, int)>)[.. counts.Select(c => (c.Key, c.Value))];
+    });
+
+    public Task<int> DeleteReplayTagsOlderThanAsync(DateTimeOffset cutoff) => Guard(async () =>
+    {
+        await using var connection = await OpenAsync(CancellationToken.None);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM gateway_replay_tags WHERE seen_at < @cutoff";
         Add(command, "cutoff", cutoff.ToUnixTimeMilliseconds());
         return await command.ExecuteNonQueryAsync();
     });

@@ -19,14 +19,17 @@ public interface IGatewayStore
     /// <param name="receivedAt">When the edge received the messages, unix milliseconds.</param>
     Task<long[]> AppendAsync(string address, IReadOnlyList<byte[]> messages, ReadOnlyMemory<byte> replayTags, Guid deliveryId, long receivedAt);
 
+    /// <summary>How many of <paramref name="replayTags"/> are recorded for <paramref name="deliveryId"/>: the messages an earlier attempt of that delivery stored.</summary>
+    Task<int> CountStoredByAsync(Guid deliveryId, ReadOnlyMemory<byte> replayTags);
+
     Task<InboxMessage[]> ReadAsync(string address, long afterId, int maxMessages);
 
     Task<int> CountAsync(string address);
 
     Task DeleteAsync(IReadOnlyList<long> ids);
 
-    /// <summary>Deletes messages older than <paramref name="cutoff"/>; returns how many.</summary>
-    Task<int> DeleteOlderThanAsync(DateTimeOffset cutoff);
+    /// <summary>Deletes messages older than <paramref name="cutoff"/>; returns how many, per inbox that lost some.</summary>
+    Task<IReadOnlyList<(string Address, int Count)>> DeleteOlderThanAsync(DateTimeOffset cutoff);
 
     /// <summary>Forgets replay tags recorded before <paramref name="cutoff"/>; returns how many.</summary>
     Task<int> DeleteReplayTagsOlderThanAsync(DateTimeOffset cutoff);
