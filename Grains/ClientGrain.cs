@@ -3,7 +3,12 @@ using Orleans.Streams;
 
 namespace NymGateway.Grains;
 
-/// <summary>One client's ledger entry and the session that currently holds its socket.</summary>
+/// <summary>
+/// One client's ledger entry and the session that currently holds its socket. The session is kept
+/// in the store with the ledger row, so neither this grain nor the inbox forgets who is online
+/// when its silo dies; an edge that dies leaves its sessions recorded, which costs the inbox a
+/// stream event per delivery until the client connects again (and takes over).
+/// </summary>
 public sealed class ClientGrain(IGatewayStore store) : Grain, IClientGrain
 {
     private byte[]? _sharedKeys;
@@ -12,54 +17,71 @@ public sealed class ClientGrain(IGatewayStore store) : Grain, IClientGrain
 
     public async Task Register(byte[] sharedKeys)
     {
-        await store.PutClientAsync(this.GetPrimaryKeyString(), sharedKeys);
+        await store.PutClientAsync(Address, sharedKeys);
         _sharedKeys = sharedKeys;
-        _loaded = true;
         await Inbox.ClientRegistered();
     }
 
     public async Task<byte[]?> GetSharedKeys()
     {
-        if (!_loaded)
-        {
-            _sharedKeys = await store.GetClientAsync(this.GetPrimaryKeyString());
-            _loaded = true;
-        }
+        await LoadAsync();
         return _sharedKeys;
     }
 
     public async Task TakeOver(Guid session)
     {
+        await LoadAsync();
         var previous = _session;
-        _session = session;
-        await Inbox.SetOnline(true);
+        await SetSessionAsync(session);
         if (previous is not null && previous != session)
         {
             var stream = this.GetStreamProvider(InboxStreams.Provider)
-                .GetStream<InboxEvent>(StreamId.Create(InboxStreams.Namespace, this.GetPrimaryKeyString()));
+                .GetStream<InboxEvent>(StreamId.Create(InboxStreams.Namespace, Address));
             await stream.OnNextAsync(new InboxEvent([], session));
         }
     }
 
     public async Task<bool> Heartbeat(Guid session)
     {
+        await LoadAsync();
         if (_session is null)
         {
-            // This grain was reactivated (or its silo died) while the session lived on.
-            _session = session;
-            await Inbox.SetOnline(true);
+            // None recorded while this socket lives on (say, it connected before sessions were kept): it holds the client.
+            await SetSessionAsync(session);
         }
         return _session == session;
     }
 
     public async Task Release(Guid session)
     {
+        await LoadAsync();
         if (_session == session)
         {
+            await store.ClearSessionAsync(Address, session);
             _session = null;
             await Inbox.SetOnline(false);
         }
     }
 
-    private IInboxGrain Inbox => GrainFactory.GetGrain<IInboxGrain>(this.GetPrimaryKeyString());
+    /// <summary>Recorded before the inbox hears of it: an inbox that activates meanwhile reads it from the store.</summary>
+    private async Task SetSessionAsync(Guid session)
+    {
+        await store.SetSessionAsync(Address, session);
+        _session = session;
+        await Inbox.SetOnline(true);
+    }
+
+    private async Task LoadAsync()
+    {
+        if (!_loaded)
+        {
+            var client = await store.GetClientAsync(Address);
+            (_sharedKeys, _session) = (client?.SharedKeys, client?.Session);
+            _loaded = true;
+        }
+    }
+
+    private string Address => this.GetPrimaryKeyString();
+
+    private IInboxGrain Inbox => GrainFactory.GetGrain<IInboxGrain>(Address);
 }

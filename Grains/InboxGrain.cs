@@ -16,7 +16,8 @@ public sealed partial class InboxGrain(IGatewayStore store, IOptions<GatewayStor
     : Grain, IInboxGrain
 {
     private IAsyncStream<InboxEvent> _stream = null!;
-    private bool? _registered;
+    private bool _clientLoaded;
+    private bool _registered;
     private bool _online;
     private int? _stored;
     private bool _fullReported;
@@ -47,8 +48,8 @@ public sealed partial class InboxGrain(IGatewayStore store, IOptions<GatewayStor
     private async Task<DeliveryResult> Store(Guid deliveryId, byte[][] messages, byte[] replayTags, long receivedAt)
     {
         var address = this.GetPrimaryKeyString();
-        _registered ??= await store.GetClientAsync(address) is not null;
-        if (_registered != true)
+        await LoadClientAsync(address);
+        if (!_registered)
         {
             LogUnregistered(logger, messages.Length, new ClientAddressPrefix(address));
             return new DeliveryResult(0, messages.Length);
@@ -95,6 +96,22 @@ public sealed partial class InboxGrain(IGatewayStore store, IOptions<GatewayStor
         }
         int refused = messages.Length - accepted.Length;
         return new DeliveryResult(accepted.Length - (replayed?.Count ?? 0), refused, replayed?.ToArray());
+    }
+
+    /// <summary>
+    /// Whether the client registered and is online, read once per activation: an inbox that comes
+    /// back after its silo died announces to a connected client at once. Calls that came earlier
+    /// wrote the store first, so what is read is no older than what they said.
+    /// </summary>
+    private async Task LoadClientAsync(string address)
+    {
+        if (!_clientLoaded)
+        {
+            var client = await store.GetClientAsync(address);
+            _registered |= client is not null;
+            _online = client?.Session is not null;
+            _clientLoaded = true;
+        }
     }
 
     public Task<InboxMessage[]> Read(long afterId, int maxMessages) =>

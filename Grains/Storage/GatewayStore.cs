@@ -142,13 +142,19 @@ public abstract class GatewayStore : IGatewayStore, IAsyncDisposable
         return await command.ExecuteNonQueryAsync();
     });
 
-    public Task<byte[]?> GetClientAsync(string address) => Guard(async () =>
+    public Task<ClientRecord?> GetClientAsync(string address) => Guard(async () =>
     {
         await using var connection = await OpenAsync(CancellationToken.None);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT shared_keys FROM gateway_clients WHERE address = @address";
+        command.CommandText = """
+            SELECT c.shared_keys, s.session FROM gateway_clients c LEFT JOIN gateway_sessions s ON s.address = c.address
+            WHERE c.address = @address
+            """;
         Add(command, "address", address);
-        return await command.ExecuteScalarAsync() as byte[];
+        await using var reader = await command.ExecuteReaderAsync();
+        return await reader.ReadAsync()
+            ? new ClientRecord((byte[])reader.GetValue(0), reader.IsDBNull(1) ? null : reader.GetGuid(1))
+            : null;
     });
 
     public Task PutClientAsync(string address, byte[] sharedKeys) => Guard(async () =>
@@ -162,6 +168,23 @@ public abstract class GatewayStore : IGatewayStore, IAsyncDisposable
         Add(command, "address", address);
         Add(command, "keys", sharedKeys);
         Add(command, "now", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        return await command.ExecuteNonQueryAsync();
+    });
+
+    public Task SetSessionAsync(string address, Guid session) => ExecuteAsync(
+        "INSERT INTO gateway_sessions (address, session) VALUES (@address, @session) ON CONFLICT (address) DO UPDATE SET session = excluded.session",
+        address, session);
+
+    public Task ClearSessionAsync(string address, Guid session) =>
+        ExecuteAsync("DELETE FROM gateway_sessions WHERE address = @address AND session = @session", address, session);
+
+    private Task<int> ExecuteAsync(string sql, string address, Guid session) => Guard(async () =>
+    {
+        await using var connection = await OpenAsync(CancellationToken.None);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        Add(command, "address", address);
+        Add(command, "session", session);
         return await command.ExecuteNonQueryAsync();
     });
 

@@ -34,9 +34,16 @@ public interface IGatewayStore
     /// <summary>Forgets replay tags recorded before <paramref name="cutoff"/>; returns how many.</summary>
     Task<int> DeleteReplayTagsOlderThanAsync(DateTimeOffset cutoff);
 
-    Task<byte[]?> GetClientAsync(string address);
+    /// <summary>The client's ledger row with its online session, or null when it never registered.</summary>
+    Task<ClientRecord?> GetClientAsync(string address);
 
     Task PutClientAsync(string address, byte[] sharedKeys);
+
+    /// <summary>Records <paramref name="session"/> as the one holding the client (replacing any other).</summary>
+    Task SetSessionAsync(string address, Guid session);
+
+    /// <summary>Forgets the client's session if it is still <paramref name="session"/>.</summary>
+    Task ClearSessionAsync(string address, Guid session);
 
     /// <summary>Every stored message and every registered client, for the silo's gauges.</summary>
     Task<(long Messages, long Clients)> CountTotalsAsync(CancellationToken cancellationToken);

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Threading.Channels;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -13,6 +15,7 @@ using Orleans.Runtime;
 using Orleans.Streams;
 using Orleans.TestingHost;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace NymGateway.Tests.Cluster;
 
@@ -22,7 +25,7 @@ namespace NymGateway.Tests.Cluster;
 /// </summary>
 [Trait("Category", "Cluster")]
 [Collection(PostgresServer.Collection)]
-public sealed class InboxClusterTests : IAsyncLifetime
+public sealed class InboxClusterTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private TestCluster _cluster = null!;
 
@@ -158,6 +161,44 @@ public sealed class InboxClusterTests : IAsyncLifetime
         Assert.Equal([1, 2, 3], arrival.Messages.Single().Content);
         await subscription.UnsubscribeAsync();
         await otherEdge.StopAsync();
+    }
+
+    [Fact]
+    public async Task A_connected_client_gets_its_next_message_pushed_soon_after_the_silo_of_its_inbox_was_killed()
+    {
+        var client = NewClient();
+        await _cluster.Client.GetGrain<IClientGrain>(client).Register(new byte[32]);
+        using var edge = await StartClientAsync(_cluster.Options.ClusterId, _cluster.Options.ServiceId);
+        var pushed = Channel.CreateUnbounded<InboxMessage>();
+        var subscription = await edge.Services.GetRequiredService<IClusterClient>().GetStreamProvider(InboxStreams.Provider)
+            .GetStream<InboxEvent>(StreamId.Create(InboxStreams.Namespace, client))
+            .SubscribeAsync(async (e, _) =>
+            {
+                foreach (var message in e.Messages)
+                {
+                    await pushed.Writer.WriteAsync(message);
+                }
+            });
+        await edge.Services.GetRequiredService<IClusterClient>().GetGrain<IClientGrain>(client).TakeOver(Guid.NewGuid());
+        var inbox = _cluster.Client.GetGrain<IInboxGrain>(client);
+        await inbox.Deliver(Guid.NewGuid(), new Immutable<byte[][]>([[1]]), Tags(1), Now);
+        Assert.Equal([1], (await pushed.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(15))).Content);
+
+        var management = _cluster.Client.GetGrain<IManagementGrain>(0);
+        var host = await management.GetActivationAddress(inbox);
+        var clock = Stopwatch.StartNew();
+        await _cluster.KillSiloAsync(_cluster.Silos.Single(s => s.SiloAddress.Equals(host)));
+        await RetryAsync(() => inbox.Deliver(Guid.NewGuid(), new Immutable<byte[][]>([[2]]), Tags(1), Now));
+        var delivered = clock.Elapsed;
+
+        // No edge pump here, so no periodic re-read either: only a push brings it.
+        var arrival = await pushed.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+        var arrived = clock.Elapsed;
+        output.WriteLine($"silo killed at 0 s; delivery committed at {delivered.TotalSeconds:F2} s; pushed at {arrived.TotalSeconds:F2} s ({(arrived - delivered).TotalMilliseconds:F0} ms after the commit)");
+        Assert.Equal([2], arrival.Content);
+        Assert.True(arrived - delivered < TimeSpan.FromSeconds(5), $"pushed {(arrived - delivered).TotalSeconds:F1} s after the commit");
+        await subscription.UnsubscribeAsync();
+        await edge.StopAsync();
     }
 
     private static async Task<IHost> StartClientAsync(string clusterId, string serviceId)
