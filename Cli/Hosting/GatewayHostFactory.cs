@@ -103,7 +103,7 @@ public static class GatewayHostFactory
     private static void ConfigureHost(ILoggingBuilder logging, IConfigurationManager configuration, IServiceCollection services, GatewayConfig config)
     {
         GatewayLogging.Configure(logging, configuration, config);
-        StartupWatchdogFilter.AddTo(logging, services);
+        StartupLogFilter.AddTo(logging, services);
         services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
         // Under systemd (the Type=notify units in deploy/systemd): the notifier and journal log levels; otherwise nothing.
         services.AddSystemd();
