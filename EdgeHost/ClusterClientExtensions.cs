@@ -1,5 +1,5 @@
 using NymGateway.Grains;
-using NymGateway.Grains.Streaming;
+using NymGateway.Streaming;
 using Orleans.Configuration;
 
 namespace NymGateway.EdgeHost;
@@ -20,7 +20,7 @@ public static class ClusterClientExtensions
             o.Invariant = "Npgsql";
             o.ConnectionString = connectionString;
         });
-        client.AddInboxStreams();
+        client.AddNotificationStreams(InboxStreams.Provider);
         client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(10));
         client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
         client.UseConnectionRetryFilter<ClusterConnectionRetry>();

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using NymGateway.Grains;
 using NymGateway.Grains.Storage;
-using NymGateway.Grains.Streaming;
+using NymGateway.Streaming;
 using NymGateway.Grains.Telemetry;
 using System.Net;
 using Orleans.Configuration;
@@ -23,12 +23,7 @@ public static class GatewaySiloExtensions
         silo.Services.AddSingleton<SiloMetrics>();
         silo.Services.AddHostedService<StoreTotalsMonitor>();
 
-        silo.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(streams));
-        silo.AddPersistentStreams(InboxStreams.Provider, NotificationQueueAdapterFactory.Create, stream =>
-        {
-            stream.ConfigurePullingAgent(agent => agent.Configure(o => o.GetQueueMsgsTimerPeriod = streams.PollPeriod));
-            stream.ConfigureBackoffProvider((_, _) => new QuickQueueReaderBackoff());
-        });
+        silo.AddNotificationStreams(InboxStreams.Provider, streams);
         return silo;
     }
 

@@ -4,7 +4,7 @@ using NymGateway.EdgeHost;
 using NymGateway.EdgeHost.Forwarding;
 using NymGateway.EdgeHost.Presence;
 using NymGateway.Grains.Storage;
-using NymGateway.Grains.Streaming;
+using NymGateway.Streaming;
 using NymGateway.Nym.Encoding;
 
 namespace NymGateway.Cli.Hosting;

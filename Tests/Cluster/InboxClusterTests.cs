@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using NymGateway.Grains;
 using NymGateway.Grains.Storage;
-using NymGateway.Grains.Streaming;
+using NymGateway.Streaming;
 using NymGateway.Grains.Telemetry;
 using NymGateway.Silo;
 using Orleans.Concurrency;
@@ -263,7 +263,7 @@ public sealed class InboxClusterTests(ITestOutputHelper output) : IAsyncLifetime
                 o.Invariant = "Npgsql";
                 o.ConnectionString = PostgresServer.ConnectionString;
             });
-            client.AddInboxStreams();
+            client.AddNotificationStreams(InboxStreams.Provider);
         }
     }
 }

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
-using NymGateway.Grains.Streaming;
+using NymGateway.Streaming;
 using Orleans.Providers.Streams.Common;
 using Orleans.Runtime;
 using Orleans.Streams;

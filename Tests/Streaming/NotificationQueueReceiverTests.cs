@@ -1,4 +1,4 @@
-using NymGateway.Grains.Streaming;
+using NymGateway.Streaming;
 using Orleans.Runtime;
 using Xunit;
 

@@ -1,7 +1,7 @@
 using Orleans.Providers.Streams.Common;
 using Orleans.Streams;
 
-namespace NymGateway.Grains.Streaming;
+namespace NymGateway.Streaming;
 
 /// <summary>
 /// The events one publish put on a stream, numbered by the queue that carries them. Events

@@ -1,7 +1,7 @@
 using Orleans.Providers.Streams.Common;
 using Orleans.Streams;
 
-namespace NymGateway.Grains.Streaming;
+namespace NymGateway.Streaming;
 
 /// <summary>
 /// A pulling agent's cache of recent batches, per stream. A batch leaves once every subscriber

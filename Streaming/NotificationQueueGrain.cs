@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace NymGateway.Grains.Streaming;
+namespace NymGateway.Streaming;
 
 /// <summary>
 /// One in-memory notification queue. Batches are numbered on arrival (starting from the clock,

@@ -1,6 +1,6 @@
 using Orleans.Concurrency;
 
-namespace NymGateway.Grains.Streaming;
+namespace NymGateway.Streaming;
 
 /// <summary>
 /// One queue of the notification stream provider, held in memory by a grain (like Orleans'

@@ -1,4 +1,4 @@
-namespace NymGateway.Grains.Streaming;
+namespace NymGateway.Streaming;
 
 /// <summary>
 /// Settings of the notification stream provider. Delivery is woken by arrivals, so none of

@@ -1,6 +1,6 @@
 using Orleans.Runtime.Providers;
 
-namespace NymGateway.Silo;
+namespace NymGateway.Streaming;
 
 /// <summary>
 /// Retries a stream queue read after 200 ms, doubling up to 2 s. Orleans' default (10 to 20 s)

@@ -1,6 +1,6 @@
 using Orleans.Streams;
 
-namespace NymGateway.Grains.Streaming;
+namespace NymGateway.Streaming;
 
 /// <summary>
 /// Reads one queue for its pulling agent. When the queue is empty it waits for the next arrival

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Streams;
 
-namespace NymGateway.Grains.Streaming;
+namespace NymGateway.Streaming;
 
 /// <summary>
 /// An Orleans persistent-stream provider for notifications: queues live in grains, as with
