@@ -71,26 +71,32 @@ public sealed class ClientSession(
         var clientGrain = cluster.GetGrain<IClientGrain>(client.Address);
         await clientGrain.TakeOver(_session);
         metrics.ClientsConnected.Add(1);
-        var pump = new InboxPump(client.Address, _session, client.Keys, socket, cluster, options, metrics, clusterChanges, time, logger);
+        var pump = new InboxPump(client.Address, _session, client.Keys, socket, cluster.GetGrain<IInboxGrain>(client.Address),
+            new InboxNotifications(cluster, client.Address), options, metrics, clusterChanges, time, logger);
         using var stopPumping = CancellationTokenSource.CreateLinkedTokenSource(ended.Token, draining);
         var pumping = pump.RunAsync(stopPumping.Token, ended.Token);
+        var heartbeat = HeartbeatAsync(clientGrain, client.Address, stopPumping.Token);
         try
         {
             var listening = ListenAsync(client, ended.Token);
-            await Task.WhenAny(pumping, listening);
-            if (pump.TakenOver)
+            await Task.WhenAny(pumping, listening, heartbeat);
+            if (heartbeat.IsCompletedSuccessfully || pumping is { IsCompletedSuccessfully: true, Result: InboxPumpEnd.TakenOver })
             {
+                logger.ClientConnectedElsewhere(new ClientAddressPrefix(client.Address));
+                // The pump finishes its push under way and its acknowledgement first.
+                await stopPumping.CancelAsync();
+                await ((Task)pumping).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 await socket.CloseAsync(WebSocketCloseStatus.PolicyViolation, "a newer connection of this client took over");
             }
             else if (draining.IsCancellationRequested)
             {
                 // The pump stopped after its last push; the client now gets the close frame and may answer it.
-                await pumping.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                await ((Task)pumping).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 await GoAwayAsync(ended);
                 await listening.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
             await ended.CancelAsync();
-            await Task.WhenAll(pumping, listening).ContinueWith(t => LogFault(t.Exception), TaskScheduler.Default);
+            await Task.WhenAll(pumping, listening, heartbeat).ContinueWith(t => LogFault(t.Exception), TaskScheduler.Default);
         }
         finally
         {
@@ -101,6 +107,29 @@ public sealed class ClientSession(
     }
 
     private sealed record Authenticated(string Address, SharedKeys Keys);
+
+    /// <summary>
+    /// Re-asserts the session every <see cref="EdgeOptions.InboxRedrainInterval"/> (which also keeps
+    /// the client's grains active and online); completes when another session took the client over.
+    /// </summary>
+    private async Task HeartbeatAsync(IClientGrain clientGrain, string address, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(options.InboxRedrainInterval, time);
+        while (await timer.WaitForNextTickAsync(cancellationToken))
+        {
+            try
+            {
+                if (!await clientGrain.Heartbeat(_session))
+                {
+                    return;
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.HeartbeatFailed(new ClientAddressPrefix(address), ex.Message);
+            }
+        }
+    }
 
     /// <summary>Sends 1001 once; the receive loop then ends with the client's answer, or after <see cref="CloseHandshakeTimeout"/>.</summary>
     private async Task GoAwayAsync(CancellationTokenSource ended)

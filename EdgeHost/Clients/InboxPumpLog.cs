@@ -3,7 +3,7 @@ using NymGateway.Grains;
 
 namespace NymGateway.EdgeHost.Clients;
 
-/// <summary>The inbox pump's log lines: trouble with the cluster or the store, never with the client.</summary>
+/// <summary>The inbox pump's and the session heartbeat's log lines: trouble with the cluster or the store, never with the client.</summary>
 internal static partial class InboxPumpLog
 {
     [LoggerMessage(EventId = 150, Level = LogLevel.Warning, Message = "Subscribing to {Client}'s inbox stream failed ({Error}); reading the store meanwhile")]
@@ -23,4 +23,7 @@ internal static partial class InboxPumpLog
 
     [LoggerMessage(EventId = 155, Level = LogLevel.Debug, Message = "Unsubscribing {Client}'s inbox stream failed")]
     public static partial void UnsubscribeFailed(this ILogger logger, Exception error, ClientAddressPrefix client);
+
+    [LoggerMessage(EventId = 156, Level = LogLevel.Warning, Message = "Re-asserting {Client}'s session failed: {Error}; retrying")]
+    public static partial void HeartbeatFailed(this ILogger logger, ClientAddressPrefix client, string error);
 }

@@ -1,0 +1,77 @@
+using Microsoft.Extensions.Logging;
+using NymGateway.Grains;
+
+namespace NymGateway.EdgeHost.Clients;
+
+/// <summary>
+/// What one session pushed and acknowledged, so no message goes out twice. Ids increase per
+/// inbox, so an event's message at or below the highest id pushed was pushed already (by a drain
+/// that ran ahead of the event). A drain re-reads the whole store, and there the watermark is not
+/// enough: a message whose notification was lost (a full queue, a dead silo) may sit below it,
+/// unpushed; so a drain skips exactly the ids pushed whose delete was not yet confirmed.
+/// </summary>
+internal sealed class PushLedger(IInboxGrain inbox, ClientAddressPrefix client, ILogger logger)
+{
+    private readonly HashSet<long> _unconfirmed = [];
+    private readonly List<(Task<bool> Done, long[] Ids)> _acknowledgements = [];
+
+    public long HighestPushed { get; private set; }
+
+    /// <summary>
+    /// Forgets the ids whose delete completed (a read that starts now cannot return them). Ids
+    /// whose delete is under way or failed stay, so a slow or failing database holds nothing up.
+    /// </summary>
+    public void BeginDrain() => _acknowledgements.RemoveAll(ack =>
+    {
+        if (!ack.Done.IsCompleted)
+        {
+            return false;
+        }
+        if (ack.Done.Result)
+        {
+            _unconfirmed.ExceptWith(ack.Ids);
+        }
+        return true;
+    });
+
+    public bool IsNew(InboxMessage message, bool fromEvent) =>
+        fromEvent ? message.Id > HighestPushed : !_unconfirmed.Contains(message.Id);
+
+    /// <summary>Records messages whose websocket send completed and starts deleting them.</summary>
+    public void Pushed(long[] ids)
+    {
+        foreach (long id in ids)
+        {
+            _unconfirmed.Add(id);
+            HighestPushed = Math.Max(HighestPushed, id);
+        }
+        _acknowledgements.Add((AcknowledgeAsync(ids), ids));
+    }
+
+    /// <summary>Waits for the deletes under way (a stopping session finishes its acknowledgements).</summary>
+    public Task WaitForAcknowledgementsAsync(TimeSpan timeout) =>
+        Task.WhenAll(_acknowledgements.Select(a => a.Done)).WaitAsync(timeout).ContinueWith(_ => { }, TaskScheduler.Default);
+
+    /// <summary>Deletes pushed messages; on failure they stay stored (and unconfirmed, so not pushed twice).</summary>
+    private async Task<bool> AcknowledgeAsync(long[] ids)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await inbox.Acknowledge(ids);
+                return true;
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException && attempt < 5)
+            {
+                logger.AcknowledgeFailed(ex, ids.Length, client, attempt);
+                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt));
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                logger.AcknowledgeGivenUp(ex, ids.Length, client);
+                return false;
+            }
+        }
+    }
+}
