@@ -5,7 +5,6 @@ using NymGateway.EdgeHost.Telemetry;
 using NymGateway.Grains;
 using NymGateway.Nym.Encoding;
 using NymGateway.Nym.GatewayRequests;
-using NymGateway.Nym.Keys;
 
 namespace NymGateway.EdgeHost.Clients;
 
@@ -188,7 +187,7 @@ public sealed class ClientSession(
 
     private async Task<(ServerResponse, Authenticated?)> HandleAuthenticateAsync(ClientControlRequest.Authenticate request)
     {
-        if (!Base58Text.TryDecode(request.Address, out var address, out _) || address.Length != Authentication.AddressSize)
+        if (!Authentication.TryDecodeAddress(request.Address, out var address, out _))
         {
             return (Malformed("malformed destination address"), null);
         }
@@ -218,7 +217,7 @@ public sealed class ClientSession(
     /// <summary>0.9.2's handle_register: run the handshake, then store the derived keys in the ledger.</summary>
     private async Task<(ServerResponse, Authenticated?)> HandleRegisterAsync(byte[] init, CancellationToken cancellationToken)
     {
-        if (init.Length < IdentityPublicKey.Size || !IdentityPublicKey.TryFromBytes(init.AsSpan(0, IdentityPublicKey.Size), out var clientIdentity, out _))
+        if (!GatewayHandshake.TryReadClientIdentity(init, out var clientIdentity))
         {
             return (Malformed("malformed request"), null);
         }

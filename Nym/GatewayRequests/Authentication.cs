@@ -32,6 +32,10 @@ public static class Authentication
         address.Length == AddressSize && iv.Length == IvSize && encryptedAddress.Length == AddressSize &&
         System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(EncryptAddress(keys, address, iv), encryptedAddress);
 
+    /// <summary>DestinationAddressBytes::try_from_base58_string: the client's address, 32 bytes in base58.</summary>
+    public static bool TryDecodeAddress(string text, out byte[] bytes, out AuthenticationFieldError? error) =>
+        TryDecode(text, AddressSize, out bytes, out error);
+
     public static bool TryDecodeEncryptedAddress(string text, out byte[] bytes, out AuthenticationFieldError? error) =>
         TryDecode(text, AddressSize, out bytes, out error);
 

@@ -19,6 +19,17 @@ public sealed class GatewayHandshake : HandshakeParty
     /// <summary>The client's identity key, known once <see cref="Start"/> succeeded.</summary>
     public IdentityPublicKey? ClientIdentity => _clientIdentity;
 
+    /// <summary>
+    /// 0.9.2's extract_remote_identity_from_register_init: the client identity at the front of an
+    /// init payload, read before the handshake runs (a payload too short or off the curve is a
+    /// malformed request, not a failed handshake).
+    /// </summary>
+    public static bool TryReadClientIdentity(ReadOnlySpan<byte> initPayload, out IdentityPublicKey identity)
+    {
+        identity = null!;
+        return initPayload.Length >= IdentityPublicKey.Size && IdentityPublicKey.TryFromBytes(initPayload[..IdentityPublicKey.Size], out identity, out _);
+    }
+
     /// <summary>Handles the client's first payload (from its registerHandshakeInitRequest / handshakePayload).</summary>
     public HandshakeStep Start(ReadOnlySpan<byte> initPayload)
     {

@@ -12,6 +12,7 @@ using Xunit;
 
 namespace NymGateway.Tests.Nym;
 
+[Trait("Category", "Unit")]
 public sealed class GatewayRequestsTests
 {
     [Fact]
@@ -43,6 +44,30 @@ public sealed class GatewayRequestsTests
             Assert.Equal(HandshakeErrorKind.MalformedRequest, step.Error!.Kind);
             Assert.Equal("{\"type\":\"handshakeError\",\"message\":\"sent request was malformed\"}", step.Send);
         }
+    }
+
+    [Fact]
+    public void The_client_identity_is_read_from_the_front_of_an_init_payload_of_any_length()
+    {
+        using var client = IdentityKeyPair.Generate();
+        var init = new byte[40];
+        client.PublicKey.Bytes.CopyTo(init);
+        Assert.True(GatewayHandshake.TryReadClientIdentity(init, out var identity));
+        Assert.Equal(client.PublicKey, identity);
+        Assert.False(GatewayHandshake.TryReadClientIdentity(init.AsSpan(0, IdentityPublicKey.Size - 1), out _));
+        Assert.False(GatewayHandshake.TryReadClientIdentity(BadIdentity(), out _));
+    }
+
+    [Fact]
+    public void A_destination_address_is_32_bytes_in_base58()
+    {
+        var address = Enumerable.Range(1, Authentication.AddressSize).Select(i => (byte)i).ToArray();
+        Assert.True(Authentication.TryDecodeAddress(Base58Text.Encode(address), out var decoded, out _));
+        Assert.Equal(address, decoded);
+        Assert.False(Authentication.TryDecodeAddress(Base58Text.Encode(address[1..]), out _, out var shortError));
+        Assert.Equal(AuthenticationFieldErrorKind.StringOfInvalidLengthError, shortError!.Kind);
+        Assert.False(Authentication.TryDecodeAddress("0OIl", out _, out var badError));
+        Assert.Equal(AuthenticationFieldErrorKind.DecodeError, badError!.Kind);
     }
 
     [Fact]
