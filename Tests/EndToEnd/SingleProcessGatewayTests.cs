@@ -9,30 +9,20 @@ using Xunit;
 
 namespace NymGateway.Tests.EndToEnd;
 
-/// <summary>The whole gateway on real sockets and a real SQLite file, as 0.9.2 clients and mix nodes use it.</summary>
+/// <summary>
+/// The whole gateway on real sockets and a real SQLite file, as 0.9.2 clients and mix nodes use it.
+/// The tests share one gateway (each with clients and a mix node of its own); one restarts it.
+/// </summary>
 [Trait("Category", "EndToEnd")]
-public sealed class SingleProcessGatewayTests : IAsyncLifetime
+public sealed class SingleProcessGatewayTests(GatewayFixture fixture) : IClassFixture<GatewayFixture>, IAsyncLifetime
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
-    private SingleProcessGateway _gateway = null!;
-    private MixNodeStub _mixNode = null!;
+    private readonly SingleProcessGateway _gateway = fixture.Gateway;
+    private readonly MixNodeStub _mixNode = new();
 
-    public async Task InitializeAsync()
-    {
-        // small batches, so a burst spans many of them (and the last read holds several)
-        _gateway = await SingleProcessGateway.StartAsync(c =>
-        {
-            c.Limits.MaxFramesPerBatch = 8;
-            c.Cluster.InboxRedrainInterval = TimeSpan.FromSeconds(1);
-        });
-        _mixNode = new MixNodeStub();
-    }
+    public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync()
-    {
-        await _mixNode.DisposeAsync();
-        await _gateway.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _mixNode.DisposeAsync();
 
     private byte[] SphinxKey => _gateway.Identity.Sphinx.PublicKey;
 

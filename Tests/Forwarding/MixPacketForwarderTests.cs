@@ -15,6 +15,7 @@ using Xunit;
 namespace NymGateway.Tests.Forwarding;
 
 /// <summary>The forwarder's bounds on real loopback sockets: idle hops go away, the hop cap holds, and each drop is counted and logged by reason.</summary>
+[Trait("Category", "Unit")]
 public sealed class MixPacketForwarderTests : IAsyncLifetime
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);

@@ -9,6 +9,7 @@ namespace NymGateway.Tests.Nym;
 /// layout), so equal for every copy of a packet, unrelated across packets and hops, and the
 /// keys themselves unchanged.
 /// </summary>
+[Trait("Category", "Unit")]
 public sealed class ReplayTagTests
 {
     [Fact]

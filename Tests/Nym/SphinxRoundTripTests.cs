@@ -4,6 +4,7 @@ using Xunit;
 
 namespace NymGateway.Tests.Nym;
 
+[Trait("Category", "Unit")]
 public sealed class SphinxRoundTripTests
 {
     public static TheoryData<int, PacketSize> Routes()

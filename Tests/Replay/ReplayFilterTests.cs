@@ -6,6 +6,7 @@ using Xunit;
 namespace NymGateway.Tests.Replay;
 
 /// <summary>The edge's replay filter: its false-positive rate at the size the config gives it, and its window.</summary>
+[Trait("Category", "Unit")]
 public sealed class ReplayFilterTests
 {
     private static byte[] Tag(Random random)

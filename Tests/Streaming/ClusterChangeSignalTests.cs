@@ -3,6 +3,7 @@ using Xunit;
 
 namespace NymGateway.Tests.Streaming;
 
+[Trait("Category", "Unit")]
 public sealed class ClusterChangeSignalTests
 {
     [Fact]

@@ -8,6 +8,7 @@ using Xunit;
 namespace NymGateway.Tests.Streaming;
 
 /// <summary>The pulling agent's cache of the notification stream provider, driven the way the agent drives it.</summary>
+[Trait("Category", "Unit")]
 public sealed class NotificationQueueCacheTests
 {
     private static readonly StreamId Alice = StreamId.Create("inbox", "alice");

@@ -5,6 +5,7 @@ using Xunit;
 namespace NymGateway.Tests.Streaming;
 
 /// <summary>The queue reader of the notification stream provider, against an in-memory queue.</summary>
+[Trait("Category", "Unit")]
 public sealed class NotificationQueueReceiverTests
 {
     private static readonly StreamId Stream = StreamId.Create("inbox", "someone");

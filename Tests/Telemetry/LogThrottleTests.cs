@@ -4,6 +4,7 @@ using Xunit;
 
 namespace NymGateway.Tests.Telemetry;
 
+[Trait("Category", "Unit")]
 public sealed class LogThrottleTests
 {
     private readonly FakeTimeProvider _time = new();

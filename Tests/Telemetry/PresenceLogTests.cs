@@ -6,6 +6,7 @@ using Xunit;
 namespace NymGateway.Tests.Telemetry;
 
 /// <summary>The presence notifier logs the changes of the validator registration, not every renewal.</summary>
+[Trait("Category", "Unit")]
 public sealed class PresenceLogTests
 {
     [Fact]
