@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using NymGateway.Grains;
 using NymGateway.Grains.Storage;
-using NymGateway.Grains.Streaming;
+using NymGateway.Streaming;
 using NymGateway.Silo;
 using NymGateway.Tests.Telemetry;
 using Orleans.Concurrency;
@@ -83,6 +83,6 @@ public sealed class SqliteSiloFixture : IAsyncLifetime
 
     private sealed class ClientConfigurator : IClientBuilderConfigurator
     {
-        public void Configure(Microsoft.Extensions.Configuration.IConfiguration configuration, IClientBuilder client) => client.AddInboxStreams();
+        public void Configure(Microsoft.Extensions.Configuration.IConfiguration configuration, IClientBuilder client) => client.AddNotificationStreams(InboxStreams.Provider);
     }
 }

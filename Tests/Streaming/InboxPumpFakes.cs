@@ -78,6 +78,7 @@ internal sealed class FakeInbox : IInboxGrain
         throw new NotSupportedException("the pump never delivers");
 
     public Task ClientRegistered() => throw new NotSupportedException("the pump never registers");
+    public Task MessagesExpired() => throw new NotSupportedException("the pump never sweeps");
 
     public Task SetOnline(bool online) => throw new NotSupportedException("the pump never sets presence");
 }
