@@ -66,7 +66,8 @@ run.SetAction(async (result, cancellationToken) =>
     var printing = Task.WhenAll(PrintMessagesAsync(client), PrintAcknowledgementsAsync(client));
     try
     {
-        _ = SendLinesAsync(client, stop.Token);
+        // Console.In reads synchronously: on a thread of its own, so a signal is not stuck behind a read.
+        _ = Task.Run(() => SendLinesAsync(client, stop.Token));
         await stop.WaitAsync();
         Console.WriteLine("Stopping the client");
     }

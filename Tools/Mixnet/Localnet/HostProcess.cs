@@ -88,14 +88,14 @@ public sealed class HostProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>SIGINT, as Ctrl-C in its terminal would send, and a wait for the graceful stop; a kill after <paramref name="grace"/>.</summary>
+    /// <summary>SIGTERM (never ignored, unlike SIGINT in a background job) and a wait for the graceful stop; a kill after <paramref name="grace"/>.</summary>
     public async Task StopAsync(TimeSpan grace)
     {
         if (_process.HasExited)
         {
             return;
         }
-        using (var signal = Process.Start("kill", ["-INT", _process.Id.ToString(CultureInfo.InvariantCulture)]))
+        using (var signal = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]))
         {
             await signal.WaitForExitAsync();
         }

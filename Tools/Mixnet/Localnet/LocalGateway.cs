@@ -93,7 +93,7 @@ public sealed class LocalGateway : IAsyncDisposable
 
     private static string Log(LocalnetOptions options, string name) => Path.Combine(options.Directory, $"gateway-{name}.log");
 
-    /// <summary>Stops the edges first, then the silo, each gracefully (SIGINT).</summary>
+    /// <summary>Stops the edges first, then the silo, each gracefully (SIGTERM).</summary>
     public async ValueTask DisposeAsync()
     {
         await Task.WhenAll(_hosts.Skip(1).Select(h => h.DisposeAsync().AsTask()));
