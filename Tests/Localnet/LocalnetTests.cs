@@ -42,22 +42,25 @@ public sealed class LocalnetTests : IDisposable
     [Fact]
     public async Task A_fragment_whose_ACK_is_dropped_is_retransmitted_and_delivered_once()
     {
-        var client = new MixnetClientOptions { GatewayResponseTimeout = TimeSpan.FromSeconds(10), AckWaitAddition = TimeSpan.FromMilliseconds(500) };
+        // 0.9.2's formula with a shorter addition; a slow round trip may retransmit more than once.
+        var addition = TimeSpan.FromSeconds(2);
+        var client = LocalnetRun.Patient with { AckWaitAddition = addition };
         await using var net = await LocalnetRun.StartAsync(_home, dropAckPackets: 1, client: client);
 
         var (received, _, acknowledged) = await net.SendAliceToBobAsync("once only", Timeout);
 
         Assert.Equal("once only", received);
-        Assert.Equal(1, net.Alice.Retransmissions);
-        Assert.True(acknowledged >= TimeSpan.FromMilliseconds(500), $"acknowledged after {acknowledged}");
+        Assert.InRange(net.Alice.Retransmissions, 1, 5);
+        Assert.True(acknowledged >= addition, $"acknowledged after {acknowledged}");
         Assert.Equal(0, net.Alice.PendingAcknowledgements);
-        // bob got the fragment twice and reassembled it once
+        // every copy reached bob, and he reassembled the message once
+        int copies = net.Alice.Retransmissions;
         var deadline = DateTime.UtcNow + Timeout;
-        while (net.Bob.DuplicateFragments == 0 && DateTime.UtcNow < deadline)
+        while (net.Bob.DuplicateFragments < copies && DateTime.UtcNow < deadline)
         {
             await Task.Delay(50);
         }
-        Assert.Equal(1, net.Bob.DuplicateFragments);
+        Assert.Equal(copies, net.Bob.DuplicateFragments);
         Assert.False(net.Bob.Messages.TryRead(out _));
     }
 }

@@ -1,11 +1,10 @@
 using System.Buffers;
-using System.IO.Pipelines;
 using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using NymGateway.Nym.Addressing;
 using NymGateway.Nym.Framing;
 using NymGateway.Nym.Sphinx;
+using NymGateway.Tools;
 
 namespace NymGateway.Mixnet;
 
@@ -20,10 +19,9 @@ public sealed partial class MixNode : IAsyncDisposable
     private readonly MixNodeOptions _options;
     private readonly SphinxNode _sphinx;
     private readonly ILogger _logger;
-    private readonly TcpListener _listener;
+    private readonly FrameListener _listener;
     private readonly NextHops _nextHops = new();
     private readonly CancellationTokenSource _stop = new();
-    private Task _accepting = Task.CompletedTask;
     private int _acksToDrop;
     private long _forwarded;
 
@@ -33,10 +31,14 @@ public sealed partial class MixNode : IAsyncDisposable
         _sphinx = new SphinxNode(options.SphinxPrivateKey);
         _logger = logger;
         _acksToDrop = options.DropAckPackets;
-        _listener = new TcpListener(options.Listen);
+        _listener = new FrameListener(options.Listen, frame =>
+        {
+            Process(frame);
+            return ValueTask.CompletedTask;
+        }, LogBadFrame);
     }
 
-    public IPEndPoint EndPoint => (IPEndPoint)_listener.LocalEndpoint;
+    public IPEndPoint EndPoint => _listener.EndPoint;
 
     /// <summary>Packets this node has unwrapped and scheduled for their next hop (dropped ones not counted).</summary>
     public long Forwarded => Interlocked.Read(ref _forwarded);
@@ -45,55 +47,6 @@ public sealed partial class MixNode : IAsyncDisposable
     {
         _listener.Start();
         LogListening(EndPoint, _options.MaxDelay.TotalMilliseconds);
-        _accepting = Task.Run(AcceptLoopAsync);
-    }
-
-    private async Task AcceptLoopAsync()
-    {
-        try
-        {
-            while (true)
-            {
-                var socket = await _listener.AcceptSocketAsync(_stop.Token);
-                _ = Task.Run(() => ReadAsync(socket));
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-    }
-
-    private async Task ReadAsync(Socket socket)
-    {
-        using var connection = socket;
-        var reader = PipeReader.Create(new NetworkStream(socket));
-        try
-        {
-            while (true)
-            {
-                var result = await reader.ReadAsync(_stop.Token);
-                var buffer = result.Buffer;
-                FrameStatus status;
-                FrameError error;
-                while ((status = SphinxFrameCodec.TryDecode(ref buffer, out var frame, out error)) == FrameStatus.Frame)
-                {
-                    Process(frame);
-                }
-                if (status == FrameStatus.Error)
-                {
-                    LogBadFrame(socket.RemoteEndPoint, error);
-                    return;
-                }
-                reader.AdvanceTo(buffer.Start, buffer.End);
-                if (result.IsCompleted)
-                {
-                    return;
-                }
-            }
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or IOException or SocketException)
-        {
-        }
     }
 
     private void Process(SphinxFrame frame)
@@ -145,9 +98,8 @@ public sealed partial class MixNode : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await _listener.DisposeAsync();
         await _stop.CancelAsync();
-        _listener.Stop();
-        await _accepting;
         await _nextHops.DisposeAsync();
         _stop.Dispose();
     }

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using Tomlyn;
-
 namespace NymGateway.Tools.NymClient;
 
 /// <summary>config.toml of a client: its gateway (as 0.9.2's client keeps it) and the topology file it routes by.</summary>
@@ -20,16 +17,5 @@ public sealed class ClientConfig
 
         /// <summary>The JSON file with the mix nodes and gateways (this repo has no directory service).</summary>
         public string Topology { get; set; } = "";
-    }
-
-    private static readonly TomlSerializerOptions Options = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
-
-    public static ClientConfig Load(string path) => TomlSerializer.Deserialize<ClientConfig>(File.ReadAllText(path), Options)
-        ?? throw new InvalidDataException($"{path} is empty");
-
-    public void Save(string path)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.WriteAllText(path, TomlSerializer.Serialize(this, Options));
     }
 }

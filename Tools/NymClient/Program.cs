@@ -35,7 +35,7 @@ init.SetAction(async (result, cancellationToken) =>
         config.Client.GatewayId = gateway.ToBase58();
         config.Client.GatewayListener = topology.Gateway(gateway).ClientsAddress;
         config.Client.Topology = topologyFile;
-        config.Save(directories.ConfigFile);
+        TomlConfigFile.Save(config, directories.ConfigFile);
         Console.WriteLine($"Saved all generated keys and the gateway's shared keys in {directories.Data}");
         Console.WriteLine($"The address of this client is: {client.Address}");
     }
@@ -54,7 +54,7 @@ run.SetAction(async (result, cancellationToken) =>
         Console.Error.WriteLine($"No client '{result.GetValue(flags.Id)}' here: run `nym-client init --id {result.GetValue(flags.Id)}` first");
         return 1;
     }
-    var config = ClientConfig.Load(directories.ConfigFile);
+    var config = TomlConfigFile.Load<ClientConfig>(directories.ConfigFile);
     IdentityPublicKey.TryFromBase58(config.Client.GatewayId, out var gateway, out _);
     var topology = Topology.Load(result.GetValue(flags.TopologyOverride) ?? config.Client.Topology);
     using var loggers = ToolLogging.Create();

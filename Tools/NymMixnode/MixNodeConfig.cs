@@ -1,6 +1,3 @@
-using System.Text.Json;
-using Tomlyn;
-
 namespace NymGateway.Tools.NymMixnode;
 
 /// <summary>config.toml of a local mix node: what `init` decided, read again by `run`.</summary>
@@ -17,16 +14,5 @@ public sealed class MixNodeConfig
 
         /// <summary>ip:port the node listens on for sphinx packets.</summary>
         public string ListeningAddress { get; set; } = "";
-    }
-
-    private static readonly TomlSerializerOptions Options = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
-
-    public static MixNodeConfig Load(string path) => TomlSerializer.Deserialize<MixNodeConfig>(File.ReadAllText(path), Options)
-        ?? throw new InvalidDataException($"{path} is empty");
-
-    public void Save(string path)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.WriteAllText(path, TomlSerializer.Serialize(this, Options));
     }
 }

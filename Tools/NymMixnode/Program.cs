@@ -34,7 +34,7 @@ init.SetAction(result =>
     config.Mixnode.Id = result.GetValue(id)!;
     config.Mixnode.Layer = result.GetValue(layer);
     config.Mixnode.ListeningAddress = $"{result.GetValue(host)}:{result.GetValue(port)}";
-    config.Save(directories.ConfigFile);
+    TomlConfigFile.Save(config, directories.ConfigFile);
     Console.WriteLine($"Mix node configuration completed in {directories.Root}");
     Console.WriteLine($"Its entry for a topology file: {{ \"layer\": {config.Mixnode.Layer}, \"address\": \"{config.Mixnode.ListeningAddress}\", \"sphinx_key\": \"{Base58Text.Encode(keys.PublicKey)}\" }}");
     return 0;
@@ -49,7 +49,7 @@ run.SetAction(async (result, cancellationToken) =>
         Console.Error.WriteLine($"No mix node '{result.GetValue(id)}' here: run `nym-mixnode init --id {result.GetValue(id)}` first");
         return 1;
     }
-    var config = MixNodeConfig.Load(directories.ConfigFile);
+    var config = TomlConfigFile.Load<MixNodeConfig>(directories.ConfigFile);
     var secret = PemFiles.Read(directories.Data, "private_sphinx.pem", PemKey.EncryptionPrivateTag, EncryptionKeyPair.Size);
     using var loggers = ToolLogging.Create();
     using var stop = new StopSignal();
