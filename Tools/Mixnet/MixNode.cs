@@ -68,7 +68,7 @@ public sealed partial class MixNode : IAsyncDisposable
             LogBadNextHop();
             return;
         }
-        if (frame.Size == PacketSize.ACKPacket && Interlocked.Decrement(ref _acksToDrop) >= 0)
+        if (frame.Size == PacketSize.ACKPacket && Volatile.Read(ref _acksToDrop) > 0 && Interlocked.Decrement(ref _acksToDrop) >= 0)
         {
             LogDroppedAck(next.EndPoint);
             return;
