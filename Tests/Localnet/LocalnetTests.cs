@@ -1,5 +1,6 @@
 using NymGateway.Mixnet;
 using NymGateway.Tests.Cluster;
+using NymGateway.Fleet;
 using NymGateway.Tests.EndToEnd;
 using Xunit;
 

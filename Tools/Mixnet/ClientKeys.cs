@@ -12,6 +12,9 @@ public sealed class ClientKeys
 {
     private const string SharedKeysFile = "gateway_shared.pem";
 
+    /// <summary>The pem type 0.9.2's client stores its gateway shared keys under.</summary>
+    private const string SharedKeysTag = "AES-128-CTR + HMAC-BLAKE3 GATEWAY SHARED KEYS";
+
     private ClientKeys(IdentityKeyPair identity, EncryptionKeyPair encryption, AckKey ack, SharedKeys? gateway)
     {
         Identity = identity;
@@ -37,7 +40,7 @@ public sealed class ClientKeys
         var encryption = EncryptionKeyPair.FromSecret(PemFiles.Read(dataDirectory, "private_encryption.pem", PemKey.EncryptionPrivateTag, EncryptionKeyPair.Size));
         var ack = AckKey.FromBytes(PemFiles.Read(dataDirectory, "ack_key.pem", AckKey.PemTag, AckKey.Size));
         var shared = File.Exists(Path.Combine(dataDirectory, SharedKeysFile))
-            ? SharedKeys.FromBytes(PemFiles.Read(dataDirectory, SharedKeysFile, PemKey.SharedKeysTag, SharedKeys.Size))
+            ? SharedKeys.FromBytes(PemFiles.Read(dataDirectory, SharedKeysFile, SharedKeysTag, SharedKeys.Size))
             : null;
         return new ClientKeys(identity, encryption, ack, shared);
     }
@@ -52,7 +55,7 @@ public sealed class ClientKeys
         PemFiles.Write(dataDirectory, "ack_key.pem", AckKey.PemTag, Ack.Bytes);
         if (GatewayKeys is not null)
         {
-            PemFiles.Write(dataDirectory, SharedKeysFile, PemKey.SharedKeysTag, GatewayKeys.Bytes);
+            PemFiles.Write(dataDirectory, SharedKeysFile, SharedKeysTag, GatewayKeys.Bytes);
         }
     }
 }
