@@ -1,11 +1,11 @@
 namespace NymGateway.ScaleOut;
 
 /// <summary>
-/// Cores per tier for a target rate, from what one more message costs each tier above its idle
-/// spending (at such rates a host's idle cost is small beside it, and it is listed apart): the
-/// edges' and PostgreSQL's from every configuration (weighted by messages), the silos' from the
-/// configurations with the most silos (a scaled-out cluster pays their cross-silo calls).
-/// Busy cores at 100 %, no headroom.
+/// Cores per tier for a target rate, from each tier's CPU per message, idle spending included (right
+/// after a start a silo's "idle" CPU is still tiered JIT and activations, so CPU above it is no
+/// measure): the edges' and PostgreSQL's from every configuration, the silos' from those with
+/// the most silos (a scaled-out cluster pays cross-silo calls), weighted by messages, so the busiest
+/// configurations count most. Busy cores at 100 %, no headroom.
 /// </summary>
 internal sealed record CapacityPlan(double EdgeCpuPerMessage, double SiloCpuPerMessage, double PostgresCpuPerMessage,
     double EdgeIdleCores, double SiloIdleCores, double PostgresIdleCores, double CommitsPerMessage, double WalBytesPerMessage, double EdgeCores)
@@ -20,9 +20,9 @@ internal sealed record CapacityPlan(double EdgeCpuPerMessage, double SiloCpuPerM
         double Weighted(IEnumerable<ConfigurationResult> rs, Func<ConfigurationResult, double> per1000) =>
             rs.Sum(r => per1000(r) * r.Acked) / rs.Sum(r => r.Acked) / 1000;
         return new CapacityPlan(
-            Weighted(valid, r => r.MarginalEdgeCpuPer1000),
-            Weighted(scaled, r => r.MarginalSiloCpuPer1000),
-            Weighted(valid, r => r.MarginalPostgresCpuPer1000),
+            Weighted(valid, r => r.EdgeCpuPer1000),
+            Weighted(scaled, r => r.SiloCpuPer1000),
+            Weighted(valid, r => r.PostgresCpuPer1000),
             valid.Average(r => r.EdgeIdleCores / r.Edges),
             valid.Average(r => r.SiloIdleCores / r.Silos),
             valid.Average(r => r.PostgresIdleCores),

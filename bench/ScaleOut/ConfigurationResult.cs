@@ -55,10 +55,4 @@ internal sealed record ConfigurationResult(
             storedAtEnd, ackedAtEnd, loadAverage, poolRanOut);
     }
 
-    /// <summary>CPU seconds per 1,000 messages above what the tier spends idle: what one more message costs.</summary>
-    public double MarginalEdgeCpuPer1000 => Marginal(EdgeQuotaUse.Sum() * EdgeCores, EdgeIdleCores);
-    public double MarginalSiloCpuPer1000 => Marginal(SiloCores, SiloIdleCores);
-    public double MarginalPostgresCpuPer1000 => Marginal(PostgresCores, PostgresIdleCores);
-
-    private double Marginal(double loadedCores, double idleCores) => (loadedCores - idleCores) / Math.Max(IngestPerSecond, 1) * 1000;
 }

@@ -30,10 +30,10 @@ internal sealed class FramePool
     /// <summary>True once a sender asked for more than the pool holds: the run then measured nothing valid.</summary>
     public bool RanOut => Volatile.Read(ref _next) >= _chunks.Length;
 
-    public static FramePool Build(byte[] gatewaySphinxKey, IReadOnlyList<byte[]> clientAddresses, NodeAddress ackFirstHop, int frames, int framesPerChunk)
+    public static FramePool Build(byte[] gatewaySphinxKey, IReadOnlyList<byte[]> clientAddresses, NodeAddress ackFirstHop, int frames, int framesPerChunk, CancellationToken cancellation)
     {
         var chunks = new byte[(frames + framesPerChunk - 1) / framesPerChunk][];
-        Parallel.For(0, chunks.Length, c =>
+        Parallel.For(0, chunks.Length, new ParallelOptions { CancellationToken = cancellation }, c =>
         {
             using var chunk = new MemoryStream();
             for (int f = 0; f < framesPerChunk; f++)

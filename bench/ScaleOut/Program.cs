@@ -13,6 +13,11 @@ using NymGateway.Tools;
 // CPU quota by a cgroup) and 1..2 silos on one PostgreSQL, every host in its own network namespace,
 // driven from outside by a load driver in a namespace of its own; CPU seconds per 1,000 messages
 // in each tier from the groups' cpuacct. See docs/scale-out.md. Needs root.
+if (args is ["--help"] or ["-h"])
+{
+    Console.WriteLine(ScaleOptions.Usage);
+    return 0;
+}
 var options = ScaleOptions.Parse(args);
 var command = "dotnet run -c Release --project bench/ScaleOut --" + string.Concat(args.Select(a => " " + a));
 using var cancel = new CancellationTokenSource();
@@ -27,6 +32,19 @@ using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c =>
     cancel.Cancel();
 });
 
+// One run at a time (two would measure each other); only while holding this is a group of another run a leftover.
+var lockPath = Path.Combine(Path.GetTempPath(), "nym-scale-out.lock");
+FileStream runLock;
+try
+{
+    runLock = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+}
+catch (IOException)
+{
+    Console.Error.WriteLine($"another scale-out run is in progress (it holds {lockPath})");
+    return 1;
+}
+using var held = runLock;
 foreach (var leftover in await ScaleFleet.RemoveLeftoversAsync())
 {
     Console.WriteLine($"removed the leftover group {leftover} of an earlier run (and its namespaces)");
@@ -35,6 +53,7 @@ var loadAtStart = LoadAverage();
 Console.WriteLine($"load average {loadAtStart}; hosts: PostgreSQL, {options.Silos.Max()} silo(s), {options.Edges.Max()} edge(s), the driver");
 var hostReports = new StringBuilder();
 var results = new List<ConfigurationResult>();
+int exitCode = 0;
 await using (var fleet = await ScaleFleet.CreateAsync(options.Silos.Max(), options.Edges.Max(), line => hostReports.AppendLine(line)))
 {
     try
@@ -42,7 +61,7 @@ await using (var fleet = await ScaleFleet.CreateAsync(options.Silos.Max(), optio
         await using var acks = new AckCounter(fleet.Driver, 1790);
         var clients = Enumerable.Range(0, options.Clients).Select(_ => IdentityKeyPair.Generate()).ToArray();
         var clock = Stopwatch.StartNew();
-        var pool = FramePool.Build(fleet.GatewaySphinxKey, [.. clients.Select(c => c.PublicKey.Bytes.ToArray())], new NodeAddress(acks.EndPoint), options.Frames, 16);
+        var pool = FramePool.Build(fleet.GatewaySphinxKey, [.. clients.Select(c => c.PublicKey.Bytes.ToArray())], new NodeAddress(acks.EndPoint), options.Frames, 16, cancel.Token);
         Console.WriteLine($"built {pool.Frames} distinct frames in {clock.Elapsed.TotalSeconds:F1} s");
         foreach (var silos in options.Silos)
         {
@@ -59,7 +78,7 @@ await using (var fleet = await ScaleFleet.CreateAsync(options.Silos.Max(), optio
     catch (Exception ex)
     {
         Console.Error.WriteLine(ex is OperationCanceledException ? "interrupted: cleaning up" : $"failed: {ex}\n{fleet.Tails(30)}");
-        Environment.ExitCode = 1;
+        exitCode = 1;
     }
 }
 if (results.Count > 0)
@@ -68,17 +87,17 @@ if (results.Count > 0)
     Console.WriteLine(Report.Markdown(options, command, results, loadAtStart));
     Console.WriteLine($"results: {written}.json, {written}.md");
 }
-if (Environment.ExitCode != 0)
+if (exitCode != 0)
 {
     Console.Error.WriteLine(hostReports);
 }
-return;
+return exitCode;
 
 async Task<ConfigurationResult> MeasureAsync(ScaleFleet fleet, AckCounter acks, FramePool pool, IdentityKeyPair[] clients, int silos, int edges, CancellationToken cancellation)
 {
     var database = $"scale_{silos}s_{edges}e_{Environment.TickCount64}";
     await fleet.CreateDatabaseAsync(database);
-    await fleet.StartClusterAsync(database, silos, edges);
+    await fleet.StartClusterAsync(database, silos, edges, cancellation);
     var edgeHosts = fleet.Edges.Take(edges).ToList();
     try
     {

@@ -24,8 +24,8 @@ internal static class Report
           .Append(CultureInfo.InvariantCulture, $"each edge {F(options.EdgeCores)} core (CFS period {options.QuotaPeriod.TotalMilliseconds} ms), {options.Clients} offline clients, ")
           .Append(CultureInfo.InvariantCulture, $"{options.ConnectionsPerEdge} mix connections per edge, {options.Warmup.TotalSeconds} s warm-up, {options.Window.TotalSeconds} s window.\n\n");
         md.Append("| silos | edges | ingest msg/s | × 1 edge | per edge msg/s | edge quota use | throttled periods | CPU s / 1k msg: edge | silo | PostgreSQL | driver ")
-          .Append("| above idle: edge | silo | PostgreSQL | idle cores: edges | silos | PostgreSQL | PG commits/s | WAL B/msg | machine busy cores | load avg | stored = acked |\n");
-        md.Append("|---:|---:|---:|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|\n");
+          .Append("| idle cores: edges | silos | PostgreSQL | PG commits/s | WAL B/msg | machine busy cores | load avg | stored = acked |\n");
+        md.Append("|---:|---:|---:|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|\n");
         foreach (var r in results)
         {
             var one = results.FirstOrDefault(o => o.Silos == r.Silos && o.Edges == 1);
@@ -33,7 +33,6 @@ internal static class Report
             md.Append(CultureInfo.InvariantCulture, $"| {r.Silos} | {r.Edges} | {F(r.IngestPerSecond, "0")} | {ratio} | {string.Join(" / ", r.IngestPerEdge.Select(e => F(e, "0")))} ")
               .Append(CultureInfo.InvariantCulture, $"| {string.Join(" / ", r.EdgeQuotaUse.Select(u => F(u * 100, "0") + " %"))} | {F(r.EdgeThrottledPeriods * 100, "0")} % ")
               .Append(CultureInfo.InvariantCulture, $"| {F(r.EdgeCpuPer1000, "0.000")} | {F(r.SiloCpuPer1000, "0.000")} | {F(r.PostgresCpuPer1000, "0.000")} | {F(r.DriverCpuPer1000, "0.000")} ")
-              .Append(CultureInfo.InvariantCulture, $"| {F(r.MarginalEdgeCpuPer1000, "0.000")} | {F(r.MarginalSiloCpuPer1000, "0.000")} | {F(r.MarginalPostgresCpuPer1000, "0.000")} ")
               .Append(CultureInfo.InvariantCulture, $"| {F(r.EdgeIdleCores, "0.00")} | {F(r.SiloIdleCores, "0.00")} | {F(r.PostgresIdleCores, "0.00")} ")
               .Append(CultureInfo.InvariantCulture, $"| {F(r.CommitsPerSecond, "0")} | {F(r.WalBytesPerMessage, "0")} | {F(r.MachineBusyCores, "0.00")} | {r.LoadAverage} ")
               .Append(CultureInfo.InvariantCulture, $"| {(r.StoredAtEnd == r.AckedAtEnd ? "yes" : "no")} ({r.StoredAtEnd} / {r.AckedAtEnd}){(r.PoolRanOut ? ", frames ran out" : "")} |\n");
@@ -41,7 +40,7 @@ internal static class Report
         if (results.Any(r => r.Acked > 0))
         {
             var plan = CapacityPlan.From(results);
-            md.Append(CultureInfo.InvariantCulture, $"\nCapacity at the measured cost above idle (busy cores, no headroom): edge {F(plan.EdgeCpuPerMessage * 1e6, "0")} µs, ")
+            md.Append(CultureInfo.InvariantCulture, $"\nCapacity at the measured cost (busy cores, no headroom): edge {F(plan.EdgeCpuPerMessage * 1e6, "0")} µs, ")
               .Append(CultureInfo.InvariantCulture, $"silo {F(plan.SiloCpuPerMessage * 1e6, "0")} µs, PostgreSQL {F(plan.PostgresCpuPerMessage * 1e6, "0")} µs of CPU per message; ")
               .Append(CultureInfo.InvariantCulture, $"idle, {F(plan.EdgeIdleCores, "0.00")} core per edge, {F(plan.SiloIdleCores, "0.00")} per silo, {F(plan.PostgresIdleCores, "0.00")} for PostgreSQL; ")
               .Append(CultureInfo.InvariantCulture, $"{F(plan.CommitsPerMessage, "0.000")} commits and {F(plan.WalBytesPerMessage, "0")} WAL bytes per message.\n\n");

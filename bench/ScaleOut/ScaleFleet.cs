@@ -113,18 +113,18 @@ internal sealed class ScaleFleet : IAsyncDisposable
     }
 
     /// <summary>Silos, then edges (without a quota while they start: JIT at a quarter core takes long), each waited for.</summary>
-    public async Task StartClusterAsync(string database, int silos, int edges)
+    public async Task StartClusterAsync(string database, int silos, int edges, CancellationToken cancellation)
     {
         var environment = new Dictionary<string, string?>
         {
             ["NYM_GATEWAY_DATABASE"] = $"Host={Database.Address};Port=5432;Database={database};Username=nymgateway;Password={Password};SSL Mode=Disable",
         };
         var starting = Silos.Take(silos).Select(host => Start(host, environment, FleetHost.NymGateway("silo", "--id", "gw", "--advertise", host.Address.ToString()))).ToList();
-        await Task.WhenAll(starting.Select(p => p.WaitForAsync("Silo ready", Startup)));
+        await Task.WhenAll(starting.Select(p => p.WaitForAsync("Silo ready", Startup))).WaitAsync(cancellation);
         // An edge limited to a fraction of a core sees one processor, as .NET would inside a container with that quota.
         environment["DOTNET_PROCESSOR_COUNT"] = "1";
         starting = [.. Edges.Take(edges).Select(host => Start(host, environment, FleetHost.NymGateway("edge", "--id", "gw")))];
-        await Task.WhenAll(starting.Select(p => p.WaitForAsync("Finished nym gateway startup procedure", Startup)));
+        await Task.WhenAll(starting.Select(p => p.WaitForAsync("Finished nym gateway startup procedure", Startup))).WaitAsync(cancellation);
     }
 
     /// <summary>SIGTERM to every gateway process, edges first; all of them exit.</summary>

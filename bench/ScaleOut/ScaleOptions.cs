@@ -13,7 +13,7 @@ internal sealed record ScaleOptions
 
     public TimeSpan QuotaPeriod { get; init; } = TimeSpan.FromMilliseconds(100);
 
-    /// <summary>A window without load first: what each tier spends on nothing (membership, timers, queue polls).</summary>
+    /// <summary>A window without load first, right after the clients registered: what each tier spends unloaded (soon after a start, JIT included).</summary>
     public TimeSpan Idle { get; init; } = TimeSpan.FromSeconds(4);
 
     /// <summary>Load before the window, unmeasured: connections fill, tiered JIT finishes.</summary>
