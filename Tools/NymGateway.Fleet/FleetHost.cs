@@ -74,6 +74,20 @@ public sealed partial class FleetHost : IAsyncDisposable
     public Task HealAsync() => _fleet.BridgeAsync("link", "set", "dev", Name, "up");
 
     /// <summary>
+    /// Drops every packet between this host and <paramref name="peers"/> (an nftables table in this
+    /// host's namespace), so only those paths stall; <see cref="UnblockAsync"/> lifts it.
+    /// </summary>
+    public Task BlockAsync(params IPAddress[] peers)
+    {
+        var set = string.Join(", ", peers.Select(p => p.ToString()));
+        return FleetNetwork.RunCheckedAsync("ip", "netns", "exec", Namespace, "nft",
+            $"table ip fleet {{ chain input {{ type filter hook input priority 0; ip saddr {{ {set} }} drop; }}; " +
+            $"chain output {{ type filter hook output priority 0; ip daddr {{ {set} }} drop; }}; }}");
+    }
+
+    public Task UnblockAsync() => FleetNetwork.RunCheckedAsync("ip", "netns", "exec", Namespace, "nft", "delete", "table", "ip", "fleet");
+
+    /// <summary>
     /// Runs <paramref name="create"/> on a thread that entered this host's network namespace, so every
     /// socket it creates before its first await lives on this host (a socket keeps the namespace it was
     /// made in, and can be used from any thread after that).

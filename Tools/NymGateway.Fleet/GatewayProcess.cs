@@ -120,12 +120,20 @@ public sealed class GatewayProcess : IDisposable
         {
             return;
         }
-        using (var kill = Process.Start("kill", [$"-{signal}", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-        {
-            await kill.WaitForExitAsync();
-        }
+        await SignalAsync(signal);
         await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(45));
     }
+
+    /// <summary>Sends a signal (STOP and CONT pause and resume it) and returns at once.</summary>
+    public async Task SignalAsync(string signal)
+    {
+        using var kill = Process.Start("kill", [$"-{signal}", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+    }
+
+    /// <summary>Waits until the process exited by itself, up to <paramref name="timeout"/>; whether it did.</summary>
+    public async Task<bool> WaitForExitAsync(TimeSpan timeout) =>
+        await Task.WhenAny(_process.WaitForExitAsync(), Task.Delay(timeout)) is { IsCompletedSuccessfully: true } && _process.HasExited;
 
     private void OnLine(string? line)
     {

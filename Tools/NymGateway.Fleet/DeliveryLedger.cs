@@ -1,0 +1,79 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace NymGateway.Fleet;
+
+/// <summary>
+/// Counts every message of a fleet scenario by its sequence number: which edge and client it was
+/// sent to and when, when its SURB-ACK reached the stand-in mix node (it was stored or delivered),
+/// and how often its client received it. Times are milliseconds since the ledger was made.
+/// </summary>
+public sealed class DeliveryLedger
+{
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly ConcurrentDictionary<int, (int Edge, int Client, long At)> _sent = new();
+    private readonly ConcurrentDictionary<int, long> _acked = new();
+    private readonly ConcurrentDictionary<int, int> _received = new();
+    private int _next = -1;
+    private int _ackCopies;
+
+    public long Now => _clock.ElapsedMilliseconds;
+
+    /// <summary>A new sequence number for a message to <paramref name="client"/> through <paramref name="edge"/>.</summary>
+    public int Send(int edge, int client)
+    {
+        int sequence = Interlocked.Increment(ref _next);
+        _sent[sequence] = (edge, client, Now);
+        return sequence;
+    }
+
+    public void Acked(int sequence)
+    {
+        if (!_acked.TryAdd(sequence, Now))
+        {
+            Interlocked.Increment(ref _ackCopies);
+        }
+    }
+
+    public void Received(int sequence) => _received.AddOrUpdate(sequence, 1, (_, count) => count + 1);
+
+    public int SentCount => _sent.Count;
+
+    public int AckedCount => _acked.Count;
+
+    /// <summary>Acknowledged messages no client received (yet).</summary>
+    public IReadOnlyList<int> Missing => [.. _acked.Keys.Where(s => !_received.ContainsKey(s)).Order()];
+
+    /// <summary>Messages received more than once, and how often.</summary>
+    public IReadOnlyDictionary<int, int> Duplicates => _received.Where(r => r.Value > 1).ToDictionary();
+
+    /// <summary>SURB-ACKs that reached the mix node more than once (a message stored twice forwards its ACK twice).</summary>
+    public int AckCopies => Volatile.Read(ref _ackCopies);
+
+    /// <summary>Received messages that were never sent: a corrupted sequence number.</summary>
+    public int Unknown => _received.Keys.Count(s => !_sent.ContainsKey(s));
+
+    /// <summary>
+    /// How long after <paramref name="from"/> every path (edge, client) through <paramref name="edges"/>
+    /// had a message stored again (its SURB-ACK arrived); null when some path had none since.
+    /// </summary>
+    public long? RecoveryAfter(long from, params int[] edges)
+    {
+        var firsts = AckTimesByPath(edges).Select(times => times.FirstOrDefault(t => t >= from, -1)).ToList();
+        return firsts.Count > 0 && firsts.All(t => t >= 0) ? firsts.Max() - from : null;
+    }
+
+    /// <summary>The longest time any path (edge, client) through <paramref name="edges"/> went without a stored message.</summary>
+    public long LongestStall(params int[] edges) =>
+        AckTimesByPath(edges).Where(t => t.Count > 1).Select(t => t.Zip(t.Skip(1), (a, b) => b - a).Max()).DefaultIfEmpty(0).Max();
+
+    private IEnumerable<List<long>> AckTimesByPath(int[] edges) =>
+        _acked.Select(a => (Path: (_sent[a.Key].Edge, _sent[a.Key].Client), At: a.Value))
+            .Where(a => edges.Contains(a.Path.Edge))
+            .GroupBy(a => a.Path, a => a.At)
+            .Select(g => g.Order().ToList());
+
+    public string Summary() =>
+        $"sent {SentCount}, acknowledged {AckedCount}, received {_received.Count} distinct; acknowledged but not received {Missing.Count}, " +
+        $"received twice or more {Duplicates.Count}, SURB-ACK copies {AckCopies}, unknown {Unknown}; longest a path went without a stored message {LongestStall([.. _sent.Values.Select(v => v.Edge).Distinct()])} ms";
+}
