@@ -27,6 +27,7 @@ public static class EdgeHostExtensions
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(presence));
         services.AddSingleton<GatewayMetrics>();
         services.TryAddSingleton<ClusterChangeSignal>();
+        services.TryAddSingleton<SiloConnectionWatch>();
         services.AddSingleton<MixPacketForwarder>();
         services.AddSingleton(provider => new ReplayFilter(
             edge.Replay.ExpectedItems(), 1.0 / edge.Replay.FalsePositiveOneIn, edge.Replay.Window, provider.GetRequiredService<TimeProvider>()));

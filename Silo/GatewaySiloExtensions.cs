@@ -29,7 +29,8 @@ public static class GatewaySiloExtensions
 
     /// <summary>
     /// One silo of a cluster on PostgreSQL: ADO.NET membership, stream subscriptions in the
-    /// database, and failure detection tuned so a dead silo is declared dead within seconds.
+    /// database, and failure detection tuned so a dead silo is declared dead within seconds,
+    /// and a silo declared dead learns it (and stops) within seconds too.
     /// </summary>
     public static ISiloBuilder UseCluster(this ISiloBuilder silo, string connectionString, string clusterId, IPAddress advertisedAddress, int siloPort, int gatewayPort)
     {
@@ -53,6 +54,8 @@ public static class GatewaySiloExtensions
         {
             o.ProbeTimeout = TimeSpan.FromSeconds(1);
             o.NumMissedProbesLimit = 2;
+            // A silo cut off from the others learns it was declared dead (and stops) from this read; the default is a minute.
+            o.TableRefreshTimeout = TimeSpan.FromSeconds(2);
             o.DefunctSiloCleanupPeriod = TimeSpan.FromMinutes(10);
             o.DefunctSiloExpiration = TimeSpan.FromMinutes(30);
         });

@@ -28,6 +28,7 @@ public sealed class PacketIngest(
     MixPacketForwarder forwarder,
     GatewayMetrics metrics,
     ReplayFilter replays,
+    SiloConnectionWatch connections,
     IHostApplicationLifetime lifetime,
     TimeProvider time,
     ILogger<PacketIngest> logger)
@@ -171,8 +172,14 @@ public sealed class PacketIngest(
                 {
                     logger.DeliveryFailed(ex, messages.Length, new ClientAddressPrefix(client), backoff);
                 }
+                if (ex is TimeoutException)
+                {
+                    // A connection that heard nothing while this call waited is stalled behind a partition: a fresh one recovers at the heal.
+                    connections.AbortSilent(ClusterClientExtensions.ResponseTimeout);
+                }
                 await Task.Delay(backoff, lifetime.ApplicationStopping).ConfigureAwait(false);
-                backoff = TimeSpan.FromMilliseconds(Math.Min(backoff.TotalMilliseconds * 2, 5000));
+                // At most a second apart, so a delivery resumes within a second of its silo's return.
+                backoff = TimeSpan.FromMilliseconds(Math.Min(backoff.TotalMilliseconds * 2, 1000));
             }
         }
         var replayed = result.Replayed ?? [];

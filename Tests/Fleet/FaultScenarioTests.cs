@@ -1,4 +1,5 @@
 using System.Net;
+using NymGateway.EdgeHost;
 using NymGateway.Fleet;
 using Xunit;
 using Xunit.Abstractions;
@@ -140,7 +141,8 @@ public sealed class FaultScenarioTests(ITestOutputHelper output)
         run.Say($"silo1 exited {run.Ledger.Now - declared} ms after the cluster declared it dead");
         await Task.Delay(Settle);
         await run.AssertNoWritesAfterDeathAsync(cluster.SiloHosts[0].Address);
-        return new Heal(declared, [0, 1]);
+        // A call that was waiting on silo1 when it was declared dead fails at its timeout, then goes to a live silo.
+        return new Heal(declared, [0, 1], Bound: (long)ClusterClientExtensions.ResponseTimeout.TotalMilliseconds + RecoveryBound);
     }
 
     /// <summary>silo1 frozen with SIGSTOP for 30 s, then SIGCONT: the cluster goes on without it meanwhile, and it must not write once declared dead.</summary>
