@@ -186,7 +186,7 @@ public sealed class FaultScenarioTests(ITestOutputHelper output)
         foreach (int i in new[] { 0, 1, 0 })
         {
             run.Cluster.Silo(i).Kill();
-            run.Say($"silo{i + 1} killed");
+            run.Say($"silo{i + 1} killed (SIGKILL)");
             await Task.Delay(Settle);
             await run.Cluster.StartSiloAsync(i);
             await Task.Delay(Settle);

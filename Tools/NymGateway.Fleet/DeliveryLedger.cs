@@ -73,6 +73,21 @@ public sealed class DeliveryLedger
             .GroupBy(a => a.Path, a => a.At)
             .Select(g => g.Order().ToList());
 
+    /// <summary>Where and when the acknowledged messages no client received were sent and acknowledged; empty when none.</summary>
+    public string MissingReport()
+    {
+        var missing = Missing;
+        if (missing.Count == 0)
+        {
+            return "";
+        }
+        var sent = missing.Select(s => _sent[s]).ToList();
+        var acked = missing.Select(s => _acked[s]).ToList();
+        return $"missing sequence numbers {missing[0]}..{missing[^1]}, sent between {sent.Min(s => s.At) / 1000.0:F1} s and {sent.Max(s => s.At) / 1000.0:F1} s, " +
+            $"acknowledged between {acked.Min() / 1000.0:F1} s and {acked.Max() / 1000.0:F1} s, through edges {string.Join(',', sent.Select(s => s.Edge + 1).Distinct().Order())}, " +
+            $"to clients {string.Join(',', sent.Select(s => s.Client + 1).Distinct().Order())}";
+    }
+
     public string Summary() =>
         $"sent {SentCount}, acknowledged {AckedCount}, received {_received.Count} distinct; acknowledged but not received {Missing.Count}, " +
         $"received twice or more {Duplicates.Count}, SURB-ACK copies {AckCopies}, unknown {Unknown}; longest a path went without a stored message {LongestStall([.. _sent.Values.Select(v => v.Edge).Distinct()])} ms";
