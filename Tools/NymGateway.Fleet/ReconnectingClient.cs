@@ -67,6 +67,8 @@ public sealed class ReconnectingClient : IAsyncDisposable
     {
         await StopReceivingAsync();
         await _connection.DisposeAsync();
+        // What arrived before the close is delivered (the gateway deleted it once sent): count it.
+        await ReceiveUntilClosedAsync(CancellationToken.None);
         if (await ReconnectAsync(TimeSpan.Zero, CancellationToken.None))
         {
             StartReceiving();
