@@ -116,12 +116,16 @@ public abstract class GatewayStore : IGatewayStore, IAsyncDisposable
         return (reader.GetInt64(0), reader.GetInt64(1));
     });
 
+    /// <summary>A sweep after a long outage deletes many rows at once; it is not on any client's path.</summary>
+    private const int SweepCommandTimeoutSeconds = 300;
+
     /// <summary>SQLite's DELETE ... RETURNING cannot feed a GROUP BY, so the rows are counted here.</summary>
     public Task<IReadOnlyList<(string Address, int Count)>> DeleteOlderThanAsync(DateTimeOffset cutoff) => Guard(async () =>
     {
         await using var connection = await OpenAsync(CancellationToken.None);
         await using var command = connection.CreateCommand();
         command.CommandText = "DELETE FROM gateway_messages WHERE received_at < @cutoff RETURNING address";
+        command.CommandTimeout = SweepCommandTimeoutSeconds;
         Add(command, "cutoff", cutoff.ToUnixTimeMilliseconds());
         var counts = new Dictionary<string, int>();
         await using var reader = await command.ExecuteReaderAsync();
@@ -138,6 +142,7 @@ public abstract class GatewayStore : IGatewayStore, IAsyncDisposable
         await using var connection = await OpenAsync(CancellationToken.None);
         await using var command = connection.CreateCommand();
         command.CommandText = "DELETE FROM gateway_replay_tags WHERE seen_at < @cutoff";
+        command.CommandTimeout = SweepCommandTimeoutSeconds;
         Add(command, "cutoff", cutoff.ToUnixTimeMilliseconds());
         return await command.ExecuteNonQueryAsync();
     });

@@ -131,7 +131,13 @@ public sealed class PostgresGatewayStore(IOptions<GatewayStoreOptions> options, 
         return results;
     }
 
-    /// <summary>Statements are prepared once per connection (auto-prepare): the writer repeats the same two.</summary>
+    /// <summary>
+    /// Statements are prepared once per connection (auto-prepare): the writer repeats the same two.
+    /// Commands give up after 5 s unless the connection string says otherwise: after a partition
+    /// heals, a command sent into it waits out TCP's retransmission backoff (measured: 8 to 37 s
+    /// past the heal with Npgsql's 30 s); a timed-out commit is retried under its delivery id, so
+    /// the retry stores nothing twice. The age sweep sets its own, longer timeout.
+    /// </summary>
     private static NpgsqlDataSource DataSourceFor(string connectionString)
     {
         var builder = new NpgsqlDataSourceBuilder(connectionString);
@@ -139,6 +145,16 @@ public sealed class PostgresGatewayStore(IOptions<GatewayStoreOptions> options, 
         {
             builder.ConnectionStringBuilder.MaxAutoPrepare = 16;
         }
+        if (!CommandTimeoutGiven(connectionString))
+        {
+            builder.ConnectionStringBuilder.CommandTimeout = 5;
+        }
         return builder.Build();
+    }
+
+    private static bool CommandTimeoutGiven(string connectionString)
+    {
+        var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        return given.ContainsKey("Command Timeout") || given.ContainsKey("CommandTimeout");
     }
 }

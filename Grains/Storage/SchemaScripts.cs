@@ -35,6 +35,7 @@ public static class SchemaScripts
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = sql;
+        command.CommandTimeout = 300; // the store's short command timeout is for the hot path
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }

@@ -119,9 +119,9 @@ public sealed class FaultScenarioTests(ITestOutputHelper output)
         long heal = run.Ledger.Now;
         await silo.UnblockAsync();
         await Task.Delay(Settle);
-        // The store's PostgreSQL connections wait out TCP's retransmission backoff (Npgsql's 30 s
-        // command timeout is the only bound): measured 8 to 37 s. RecoveryBound once the store breaks a stalled connection sooner.
-        return new Heal(heal, [0, 1], Bound: 60_000);
+        // A command sent into the cut waits out TCP's retransmission backoff past the heal: the
+        // store's 5 s command timeout and Npgsql's 2 s cancellation bound it (with Npgsql's 30 s: 8 to 37 s).
+        return new Heal(heal, [0, 1], Bound: 5000 + 2000 + RecoveryBound);
     }
 
     /// <summary>
