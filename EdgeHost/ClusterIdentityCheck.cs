@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Hosting;
 using NymGateway.Grains;
 
 namespace NymGateway.EdgeHost;

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.IO.Pipelines;
 using Microsoft.AspNetCore.Connections;
-using Microsoft.Extensions.Logging;
 
 namespace NymGateway.EdgeHost;
 

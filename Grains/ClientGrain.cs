@@ -1,5 +1,4 @@
 using NymGateway.Grains.Storage;
-using Orleans.Streams;
 
 namespace NymGateway.Grains;
 

@@ -1,7 +1,7 @@
-using Orleans.Concurrency;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NymGateway.Grains.Storage;
+using Orleans.Concurrency;
 using Orleans.Streams;
 
 namespace NymGateway.Grains;
@@ -30,9 +30,9 @@ public sealed partial class InboxGrain(IGatewayStore store, IOptions<GatewayStor
         return Task.CompletedTask;
     }
 
-    public async Task<DeliveryResult> Deliver(Guid deliveryId, Immutable<byte[][]> batch, Immutable<byte[]> replayTags, long receivedAt)
+    public async Task<DeliveryResult> Deliver(Guid deliveryId, Immutable<byte[][]> messages, Immutable<byte[]> replayTags, long receivedAt)
     {
-        if (replayTags.Value.Length != batch.Value.Length * ReplayProtection.TagSize)
+        if (replayTags.Value.Length != messages.Value.Length * ReplayProtection.TagSize)
         {
             throw new ArgumentException($"one {ReplayProtection.TagSize}-byte replay tag per message", nameof(replayTags));
         }
@@ -40,7 +40,7 @@ public sealed partial class InboxGrain(IGatewayStore store, IOptions<GatewayStor
         {
             return earlier;
         }
-        var result = await Store(deliveryId, batch.Value, replayTags.Value, receivedAt);
+        var result = await Store(deliveryId, messages.Value, replayTags.Value, receivedAt);
         _recent.Add(deliveryId, result);
         return result;
     }

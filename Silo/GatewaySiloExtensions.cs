@@ -1,11 +1,10 @@
+using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using NymGateway.Grains;
 using NymGateway.Grains.Storage;
-using NymGateway.Streaming;
 using NymGateway.Grains.Telemetry;
-using System.Net;
+using NymGateway.Streaming;
 using Orleans.Configuration;
-using Orleans.Runtime;
 
 namespace NymGateway.Silo;
 

@@ -2,7 +2,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NymGateway.Grains;
 using NymGateway.Grains.Storage;
-using Orleans.Runtime;
 
 namespace NymGateway.Silo;
 
@@ -12,7 +11,7 @@ namespace NymGateway.Silo;
 /// late after the silo that hosted it died. Reminders would do the same with a table of their own.
 /// </summary>
 public sealed partial class InboxSweeperKeepAlive(IGrainFactory grains, IOptions<GatewayStoreOptions> options, ILogger<InboxSweeperKeepAlive> logger)
-    : ILifecycleParticipant<ISiloLifecycle>
+    : ILifecycleParticipant<ISiloLifecycle>, IDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
     private Task _loop = Task.CompletedTask;
@@ -20,7 +19,7 @@ public sealed partial class InboxSweeperKeepAlive(IGrainFactory grains, IOptions
     public void Participate(ISiloLifecycle lifecycle) => lifecycle.Subscribe(nameof(InboxSweeperKeepAlive), ServiceLifecycleStage.Active,
         _ =>
         {
-            _loop = Task.Run(() => RunAsync(_stopping.Token));
+            _loop = Task.Run(() => RunAsync(_stopping.Token), CancellationToken.None);
             return Task.CompletedTask;
         },
         async _ =>
@@ -45,6 +44,8 @@ public sealed partial class InboxSweeperKeepAlive(IGrainFactory grains, IOptions
             await Task.Delay(period, stopping).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
+
+    public void Dispose() => _stopping.Dispose();
 
     [LoggerMessage(EventId = 614, Level = LogLevel.Debug, Message = "Could not reach the inbox sweeper: {Error}; trying again in {Period}")]
     private static partial void LogKeepAliveFailed(ILogger logger, string error, TimeSpan period);

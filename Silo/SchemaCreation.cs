@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging;
 using NymGateway.Grains.Storage;
-using Orleans.Runtime;
 
 namespace NymGateway.Silo;
 

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Microsoft.Extensions.DependencyInjection;
 using NymGateway.Cli.Hosting;
 
 namespace NymGateway.Cli.Commands;

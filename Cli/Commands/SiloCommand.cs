@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Net;
-using Microsoft.Extensions.DependencyInjection;
 using NymGateway.Cli.Hosting;
 
 namespace NymGateway.Cli.Commands;

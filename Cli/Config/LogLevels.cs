@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace NymGateway.Cli.Config;
 
 /// <summary>Log level names as [logging] and RUST_LOG spell them (Rust's and .NET's names both work).</summary>

@@ -1,15 +1,9 @@
 using System.Net;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using NymGateway.Cli.Config;
 using NymGateway.EdgeHost;
 using NymGateway.EdgeHost.Telemetry;
 using NymGateway.Grains.Telemetry;
 using NymGateway.Silo;
-using Orleans.Runtime;
 
 namespace NymGateway.Cli.Hosting;
 

@@ -1,7 +1,6 @@
 using NymGateway.EdgeHost;
 using NymGateway.Grains.Storage;
 using NymGateway.Silo;
-using Orleans.Runtime;
 
 namespace NymGateway.Cli.Hosting;
 

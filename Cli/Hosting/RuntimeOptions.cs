@@ -4,8 +4,8 @@ using NymGateway.EdgeHost;
 using NymGateway.EdgeHost.Forwarding;
 using NymGateway.EdgeHost.Presence;
 using NymGateway.Grains.Storage;
-using NymGateway.Streaming;
 using NymGateway.Nym.Encoding;
+using NymGateway.Streaming;
 
 namespace NymGateway.Cli.Hosting;
 

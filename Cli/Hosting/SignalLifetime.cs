@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Hosting.Systemd;
 
 namespace NymGateway.Cli.Hosting;

@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.AspNetCore.Connections;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NymGateway.EdgeHost.Telemetry;
 

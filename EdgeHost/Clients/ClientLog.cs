@@ -1,5 +1,4 @@
 using System.Net;
-using Microsoft.Extensions.Logging;
 using NymGateway.Grains;
 using NymGateway.Nym.GatewayRequests;
 

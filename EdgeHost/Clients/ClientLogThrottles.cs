@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 using NymGateway.EdgeHost.Telemetry;
 
 namespace NymGateway.EdgeHost.Clients;

@@ -1,5 +1,4 @@
 using System.Net.WebSockets;
-using Microsoft.Extensions.Logging;
 using NymGateway.EdgeHost.Forwarding;
 using NymGateway.EdgeHost.Telemetry;
 using NymGateway.Grains;

@@ -1,6 +1,4 @@
 using System.Net.WebSockets;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NymGateway.EdgeHost.Forwarding;
 using NymGateway.EdgeHost.Shutdown;

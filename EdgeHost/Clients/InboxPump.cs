@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Net.WebSockets;
 using System.Threading.Channels;
-using Microsoft.Extensions.Logging;
 using NymGateway.EdgeHost.Telemetry;
 using NymGateway.Grains;
 using NymGateway.Nym.GatewayRequests;

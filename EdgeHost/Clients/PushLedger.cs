@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 using NymGateway.Grains;
 
 namespace NymGateway.EdgeHost.Clients;

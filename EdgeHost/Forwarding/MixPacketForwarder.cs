@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NymGateway.EdgeHost.Telemetry;
 using NymGateway.Nym.Forwarding;

@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Net;
 using Microsoft.AspNetCore.Connections;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NymGateway.EdgeHost.Shutdown;
 using NymGateway.EdgeHost.Telemetry;

@@ -1,16 +1,12 @@
-using Orleans.Concurrency;
 using System.Buffers;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using NymGateway.EdgeHost.Forwarding;
 using NymGateway.EdgeHost.Telemetry;
 using NymGateway.Grains;
 using NymGateway.Nym.Encoding;
-using NymGateway.Nym.Forwarding;
-using NymGateway.Nym.Framing;
 using NymGateway.Nym.Gateway;
 using NymGateway.Nym.Replay;
 using NymGateway.Nym.Sphinx;
+using Orleans.Concurrency;
 
 namespace NymGateway.EdgeHost.Mix;
 

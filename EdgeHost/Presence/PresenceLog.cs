@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace NymGateway.EdgeHost.Presence;
 
 internal static partial class PresenceLog

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace NymGateway.EdgeHost.Presence;
@@ -17,10 +15,10 @@ public sealed class PresenceNotifier(ValidatorClient validator, IOptions<Presenc
     private readonly PresenceOptions _options = options.Value;
     private readonly CancellationTokenSource _stopping = new();
 
-    protected override async Task ExecuteAsync(CancellationToken hostStopping)
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(hostStopping, _stopping.Token);
-        var stoppingToken = linked.Token;
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, _stopping.Token);
+        var stopping = linked.Token;
         if (string.IsNullOrEmpty(_options.ValidatorUrl))
         {
             logger.NoValidator();
@@ -35,11 +33,11 @@ public sealed class PresenceNotifier(ValidatorClient validator, IOptions<Presenc
         {
             try
             {
-                await validator.RegisterAsync(_options.ValidatorUrl, info, stoppingToken);
+                await validator.RegisterAsync(_options.ValidatorUrl, info, stopping);
                 LogRegistered(registered);
                 registered = true;
             }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !stoppingToken.IsCancellationRequested)
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !stopping.IsCancellationRequested)
             {
                 if (registered == false)
                 {
@@ -52,7 +50,7 @@ public sealed class PresenceNotifier(ValidatorClient validator, IOptions<Presenc
                 registered = false;
             }
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken).AsTask().ContinueWith(t => !t.IsCanceled && t.Result, TaskScheduler.Default));
+        while (await timer.WaitForNextTickAsync(stopping).AsTask().ContinueWith(t => !t.IsCanceled && t.Result, TaskScheduler.Default));
     }
 
     /// <param name="before">Null on the first attempt, false after a failure.</param>

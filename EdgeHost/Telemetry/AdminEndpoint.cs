@@ -1,7 +1,5 @@
 using System.Net;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Metrics;
 
 namespace NymGateway.EdgeHost.Telemetry;

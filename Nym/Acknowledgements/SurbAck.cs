@@ -7,13 +7,13 @@ namespace NymGateway.Nym.Acknowledgements;
 
 /// <summary>
 /// SURBAck::construct and prepare_for_sending: an ACK-sized Sphinx packet through
-/// <paramref name="route"/> back to the sender (destination: its own address) carrying the
+/// <c>route</c> back to the sender (destination: its own address) carrying the
 /// encrypted fragment id, prefixed by its first hop zero-padded to 19 bytes (405 bytes in all).
 /// </summary>
 public sealed record SurbAck(byte[] Bytes, ulong TotalDelayNanos)
 {
     /// <param name="route">Mix nodes, then the sender's own gateway.</param>
-    /// <param name="delays">One per hop of <paramref name="route"/>.</param>
+    /// <param name="delays">One per hop of <c>route</c>.</param>
     public static SurbAck Construct(AckKey key, Chunking.FragmentIdentifier identifier, IReadOnlyList<RouteNode> route,
         NodeAddress firstHop, SphinxDestination sender, IReadOnlyList<ulong> delays)
     {

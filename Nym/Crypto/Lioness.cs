@@ -74,7 +74,7 @@ public static unsafe class Lioness
         fixed (byte* n = nonce)
         fixed (byte* sk = streamKey)
         {
-            Sodium.crypto_stream_chacha20_xor(r, r, (ulong)right.Length, n, sk);
+            Sodium.Check(Sodium.crypto_stream_chacha20_xor(r, r, (ulong)right.Length, n, sk));
         }
         CryptographicOperations.ZeroMemory(streamKey);
     }
@@ -88,7 +88,7 @@ public static unsafe class Lioness
         fixed (byte* r = right)
         fixed (byte* hk = k)
         {
-            Sodium.crypto_generichash_blake2b(d, Half, r, (ulong)right.Length, hk, HashKeySize);
+            Sodium.Check(Sodium.crypto_generichash_blake2b(d, Half, r, (ulong)right.Length, hk, HashKeySize));
         }
         for (int i = 0; i < Half; i++)
         {

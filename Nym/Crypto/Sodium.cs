@@ -22,6 +22,15 @@ internal static unsafe partial class Sodium
     /// <summary>Forces the static constructor (sodium_init) to run.</summary>
     internal static void EnsureInitialized() { }
 
+    /// <summary>libsodium returns 0 on success; these primitives fail only on misuse, which is a bug here.</summary>
+    internal static void Check(int result)
+    {
+        if (result != 0)
+        {
+            throw new System.Security.Cryptography.CryptographicException($"libsodium call failed ({result})");
+        }
+    }
+
     [LibraryImport(Library)]
     private static partial int sodium_init();
 

@@ -46,6 +46,7 @@ public struct Bytes16
 /// is the same for every copy of one packet (it derives from the packet's shared secret) and
 /// unrelated across packets.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1051", Justification = "filled in place on the packet path: fields, so callers write into the inline arrays without copies")]
 public struct ProcessedHop
 {
     public SphinxHopKind Kind;

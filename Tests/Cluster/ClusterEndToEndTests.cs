@@ -1,8 +1,8 @@
-using NymGateway.Fleet;
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
+using NymGateway.Fleet;
 using NymGateway.Nym.Addressing;
 using NymGateway.Nym.Framing;
 using NymGateway.Nym.GatewayRequests;

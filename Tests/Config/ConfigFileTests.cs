@@ -1,9 +1,8 @@
-using NymGateway.Fleet;
 using System.Net;
 using System.Runtime.Versioning;
 using NymGateway.Cli.Config;
 using NymGateway.Cli.Config.Sections;
-using NymGateway.Tests.EndToEnd;
+using NymGateway.Fleet;
 using Xunit;
 
 namespace NymGateway.Tests.Config;

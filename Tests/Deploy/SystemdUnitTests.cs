@@ -1,6 +1,5 @@
-using NymGateway.Fleet;
 using System.Diagnostics;
-using NymGateway.Tests.EndToEnd;
+using NymGateway.Fleet;
 using Xunit;
 
 namespace NymGateway.Tests.Deploy;

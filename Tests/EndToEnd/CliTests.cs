@@ -1,5 +1,5 @@
-using NymGateway.Fleet;
 using System.Net.Sockets;
+using NymGateway.Fleet;
 using NymGateway.Nym.Keys;
 using Xunit;
 

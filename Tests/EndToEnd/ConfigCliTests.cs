@@ -1,5 +1,5 @@
-using NymGateway.Fleet;
 using System.Runtime.Versioning;
+using NymGateway.Fleet;
 using Xunit;
 
 namespace NymGateway.Tests.EndToEnd;

@@ -1,7 +1,6 @@
-using NymGateway.Fleet;
 using System.Diagnostics;
-using System.Net;
 using System.Net.WebSockets;
+using NymGateway.Fleet;
 using NymGateway.Nym.Addressing;
 using NymGateway.Nym.Framing;
 using NymGateway.Nym.GatewayRequests;

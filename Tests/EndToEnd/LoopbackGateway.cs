@@ -1,5 +1,5 @@
-using NymGateway.Fleet;
 using System.Net;
+using NymGateway.Fleet;
 using Xunit;
 
 namespace NymGateway.Tests.EndToEnd;

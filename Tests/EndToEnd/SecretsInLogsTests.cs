@@ -1,5 +1,5 @@
-using NymGateway.Fleet;
 using System.Text;
+using NymGateway.Fleet;
 using NymGateway.Nym.Addressing;
 using NymGateway.Nym.Encoding;
 using NymGateway.Nym.Forwarding;

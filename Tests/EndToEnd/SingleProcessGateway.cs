@@ -1,10 +1,10 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using NymGateway.Cli.Config;
 using NymGateway.Cli.Hosting;
 using NymGateway.EdgeHost;
-using Microsoft.Extensions.Logging;
 using NymGateway.Grains.Storage;
 using NymGateway.Tests.Telemetry;
 

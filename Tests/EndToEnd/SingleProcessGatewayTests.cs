@@ -1,4 +1,3 @@
-using System.Net;
 using NymGateway.Grains;
 using NymGateway.Nym.Addressing;
 using NymGateway.Nym.Forwarding;

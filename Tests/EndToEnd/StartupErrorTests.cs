@@ -1,8 +1,7 @@
-using NymGateway.Fleet;
 using System.Net;
 using System.Net.Sockets;
+using NymGateway.Fleet;
 using NymGateway.Nym.GatewayRequests;
-using NymGateway.Nym.Keys;
 using NymGateway.Tools;
 using Xunit;
 

@@ -1,6 +1,6 @@
-using NymGateway.Fleet;
 using System.Net;
 using System.Net.Sockets;
+using NymGateway.Fleet;
 using Xunit;
 using Xunit.Abstractions;
 

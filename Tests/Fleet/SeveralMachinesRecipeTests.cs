@@ -1,11 +1,10 @@
-using NymGateway.Fleet;
 using System.Buffers.Binary;
 using System.Net;
 using System.Text.RegularExpressions;
+using NymGateway.Fleet;
 using NymGateway.Nym.Addressing;
 using NymGateway.Nym.Framing;
 using NymGateway.Nym.GatewayRequests;
-using NymGateway.Tests.EndToEnd;
 using NymGateway.Tools;
 using Xunit;
 using Xunit.Abstractions;

@@ -1,7 +1,7 @@
-using NymGateway.Fleet;
 using System.Collections.Concurrent;
 using System.Net;
 using CsCheck;
+using NymGateway.Fleet;
 using NymGateway.Nym.Addressing;
 using NymGateway.Nym.Forwarding;
 using NymGateway.Nym.Framing;

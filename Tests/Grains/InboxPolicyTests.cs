@@ -1,7 +1,6 @@
 using Microsoft.Data.Sqlite;
 using NymGateway.Grains;
 using Orleans.Concurrency;
-using Orleans.Runtime;
 using Orleans.Streams;
 using Xunit;
 using static NymGateway.Tests.Grains.SqliteSiloFixture;

@@ -2,11 +2,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using NymGateway.Grains;
 using NymGateway.Grains.Storage;
-using NymGateway.Streaming;
 using NymGateway.Silo;
+using NymGateway.Streaming;
 using NymGateway.Tests.Telemetry;
 using Orleans.Concurrency;
-using Orleans.Hosting;
 using Orleans.TestingHost;
 using Xunit;
 

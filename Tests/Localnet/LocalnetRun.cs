@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
+using NymGateway.Fleet;
 using NymGateway.Mixnet;
 using NymGateway.Mixnet.Localnet;
-using NymGateway.Fleet;
 using NymGateway.Tests.EndToEnd;
 
 namespace NymGateway.Tests.Localnet;

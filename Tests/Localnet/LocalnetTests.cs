@@ -1,7 +1,5 @@
-using NymGateway.Mixnet;
-using NymGateway.Tests.Cluster;
 using NymGateway.Fleet;
-using NymGateway.Tests.EndToEnd;
+using NymGateway.Tests.Cluster;
 using Xunit;
 
 namespace NymGateway.Tests.Localnet;

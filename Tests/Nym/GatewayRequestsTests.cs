@@ -1,6 +1,4 @@
-using NymGateway.Fleet;
 using System.Buffers;
-using NymGateway.Nym.Addressing;
 using NymGateway.Nym.Encoding;
 using NymGateway.Nym.Forwarding;
 using NymGateway.Nym.Framing;

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
-using NymGateway.Nym.Replay;
 using NymGateway.Grains;
+using NymGateway.Nym.Replay;
 using Xunit;
 
 namespace NymGateway.Tests.Replay;

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using NymGateway.Streaming;
 using Orleans.Providers.Streams.Common;
-using Orleans.Runtime;
 using Orleans.Streams;
 using Xunit;
 

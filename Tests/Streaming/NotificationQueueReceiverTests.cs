@@ -1,5 +1,4 @@
 using NymGateway.Streaming;
-using Orleans.Runtime;
 using Xunit;
 
 namespace NymGateway.Tests.Streaming;

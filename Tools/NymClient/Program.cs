@@ -67,7 +67,7 @@ run.SetAction(async (result, cancellationToken) =>
     try
     {
         // Console.In reads synchronously: on a thread of its own, so a signal is not stuck behind a read.
-        _ = Task.Run(() => SendLinesAsync(client, stop.Token));
+        _ = Task.Run(() => SendLinesAsync(client, stop.Token), CancellationToken.None);
         await stop.WaitAsync();
         Console.WriteLine("Stopping the client");
     }

@@ -64,7 +64,7 @@ up.SetAction(async (result, cancellationToken) =>
     await SendAsync(net, "Hello bob, this is alice, through three mix nodes.");
     Console.WriteLine("Type a line to send it from alice to bob; Ctrl-C stops everything.");
     // Console.In reads synchronously: on a thread of its own, so a signal is not stuck behind a read.
-    _ = Task.Run(() => RelayLinesAsync(net, stop.Token));
+    _ = Task.Run(() => RelayLinesAsync(net, stop.Token), CancellationToken.None);
     await stop.WaitAsync();
     Console.WriteLine("Stopping the clients, the mix nodes and the gateway");
     return 0;

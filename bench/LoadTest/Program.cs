@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using NymGateway.Cli.Config;
 using NymGateway.Cli.Hosting;
 using NymGateway.Grains.Storage;
@@ -12,7 +13,6 @@ using NymGateway.Nym.Gateway;
 using NymGateway.Nym.GatewayRequests;
 using NymGateway.Nym.Sphinx;
 using NymGateway.Tools;
-using Microsoft.Extensions.DependencyInjection;
 
 // End-to-end load run of the single-process gateway on this machine, bounded in time.
 // Everything is reported relative to the raw final-hop rate measured first, in the same run.

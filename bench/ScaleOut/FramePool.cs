@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using NymGateway.Nym.Addressing;
 using NymGateway.Nym.Framing;
-using NymGateway.Nym.Gateway;
 using NymGateway.Tools;
 
 namespace NymGateway.ScaleOut;

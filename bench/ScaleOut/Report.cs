@@ -7,12 +7,14 @@ namespace NymGateway.ScaleOut;
 /// <summary>A run's results as JSON (every figure) and markdown (the tables docs/scale-out.md shows).</summary>
 internal static class Report
 {
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
     public static async Task<string> WriteAsync(string folder, ScaleOptions options, string command, IReadOnlyList<ConfigurationResult> results, string loadAtStart)
     {
         Directory.CreateDirectory(folder);
         var name = Path.Combine(folder, "scale-out-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
         var json = new { command, utc = DateTime.UtcNow, loadAtStart, options, results, capacity = results.Any(r => r.Acked > 0) ? CapacityPlan.From(results) : null };
-        await File.WriteAllTextAsync(name + ".json", JsonSerializer.Serialize(json, new JsonSerializerOptions { WriteIndented = true }));
+        await File.WriteAllTextAsync(name + ".json", JsonSerializer.Serialize(json, Indented));
         await File.WriteAllTextAsync(name + ".md", Markdown(options, command, results, loadAtStart));
         return name;
     }
