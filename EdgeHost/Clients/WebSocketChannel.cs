@@ -17,8 +17,6 @@ public sealed class WebSocketChannel(WebSocket socket, int maxMessageBytes) : ID
 {
     private readonly SemaphoreSlim _sendLock = new(1, 1);
 
-    public WebSocket Socket => socket;
-
     /// <summary>The next message, or null when the client closed or the connection broke.</summary>
     public async Task<ClientFrame?> ReceiveAsync(CancellationToken cancellationToken)
     {

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using NymGateway.Nym.Keys;
 using NymGateway.Nym.Sphinx;
 
@@ -28,7 +29,7 @@ public sealed record Recipient(IdentityPublicKey ClientIdentity, byte[] ClientEn
 {
     public const int Length = 96;
 
-    public static bool TryParse(string text, out Recipient recipient, out RecipientError? error)
+    public static bool TryParse(string text, out Recipient recipient, [NotNullWhen(false)] out RecipientError? error)
     {
         recipient = null!;
         var halves = text.Split('@');

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using SimpleBase;
 
 namespace NymGateway.Nym.Encoding;
@@ -16,7 +17,7 @@ public static class Base58Text
 
     public static string Encode(ReadOnlySpan<byte> bytes) => Base58.Bitcoin.Encode(bytes);
 
-    public static bool TryDecode(string text, out byte[] bytes, out Base58Error? error)
+    public static bool TryDecode(string text, out byte[] bytes, [NotNullWhen(false)] out Base58Error? error)
     {
         for (int i = 0; i < text.Length; i++)
         {

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using NymGateway.Nym.Addressing;
 using NymGateway.Nym.Framing;
 
@@ -38,7 +39,7 @@ public sealed record MixPacket(NodeAddress NextHop, ReadOnlyMemory<byte> SphinxP
         }
     }
 
-    public static bool TryParse(ReadOnlySpan<byte> bytes, out MixPacket packet, out MixPacketError? error)
+    public static bool TryParse(ReadOnlySpan<byte> bytes, out MixPacket packet, [NotNullWhen(false)] out MixPacketError? error)
     {
         packet = null!;
         if (bytes.IsEmpty)

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using NymGateway.Nym.Encoding;
 
 namespace NymGateway.Nym.GatewayRequests;
@@ -33,13 +34,13 @@ public static class Authentication
         System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(EncryptAddress(keys, address, iv), encryptedAddress);
 
     /// <summary>DestinationAddressBytes::try_from_base58_string: the client's address, 32 bytes in base58.</summary>
-    public static bool TryDecodeAddress(string text, out byte[] bytes, out AuthenticationFieldError? error) =>
+    public static bool TryDecodeAddress(string text, out byte[] bytes, [NotNullWhen(false)] out AuthenticationFieldError? error) =>
         TryDecode(text, AddressSize, out bytes, out error);
 
-    public static bool TryDecodeEncryptedAddress(string text, out byte[] bytes, out AuthenticationFieldError? error) =>
+    public static bool TryDecodeEncryptedAddress(string text, out byte[] bytes, [NotNullWhen(false)] out AuthenticationFieldError? error) =>
         TryDecode(text, AddressSize, out bytes, out error);
 
-    public static bool TryDecodeIv(string text, out byte[] bytes, out AuthenticationFieldError? error) =>
+    public static bool TryDecodeIv(string text, out byte[] bytes, [NotNullWhen(false)] out AuthenticationFieldError? error) =>
         TryDecode(text, IvSize, out bytes, out error);
 
     private static bool TryDecode(string text, int size, out byte[] bytes, out AuthenticationFieldError? error)

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using NymGateway.Nym.Forwarding;
 
 namespace NymGateway.Nym.GatewayRequests;
@@ -9,7 +10,7 @@ namespace NymGateway.Nym.GatewayRequests;
 public static class BinaryMessages
 {
     /// <summary>BinaryRequest::try_from_encrypted_tagged_bytes. Decrypts in place.</summary>
-    public static bool TryOpenForwardSphinx(SharedKeys keys, Span<byte> request, out MixPacket packet, out GatewayRequestsError? error)
+    public static bool TryOpenForwardSphinx(SharedKeys keys, Span<byte> request, out MixPacket packet, [NotNullWhen(false)] out GatewayRequestsError? error)
     {
         packet = null!;
         error = keys.VerifyAndDecrypt(request, out var plaintext);
@@ -33,7 +34,7 @@ public static class BinaryMessages
         keys.EncryptAndTag(message, output);
 
     /// <summary>BinaryResponse::try_from_encrypted_tagged_bytes. Decrypts in place.</summary>
-    public static bool TryOpenPushedMessage(SharedKeys keys, Span<byte> response, out Span<byte> message, out GatewayRequestsError? error)
+    public static bool TryOpenPushedMessage(SharedKeys keys, Span<byte> response, out Span<byte> message, [NotNullWhen(false)] out GatewayRequestsError? error)
     {
         error = keys.VerifyAndDecrypt(response, out message);
         return error is null;

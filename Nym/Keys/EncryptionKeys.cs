@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 using NymGateway.Nym.Crypto;
 using NymGateway.Nym.Encoding;
@@ -40,7 +41,7 @@ public sealed class EncryptionKeyPair
     public void DiffieHellman(ReadOnlySpan<byte> remotePublic, Span<byte> shared) => X25519.SharedSecret(Secret, remotePublic, shared);
 
     /// <summary>encryption::PublicKey::from_base58_string: any 32 bytes are accepted.</summary>
-    public static bool TryPublicKeyFromBase58(string text, out byte[] key, out KeyError? error)
+    public static bool TryPublicKeyFromBase58(string text, out byte[] key, [NotNullWhen(false)] out KeyError? error)
     {
         if (!Base58Text.TryDecode(text, out key, out var b58))
         {

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using NSec.Cryptography;
 using NymGateway.Nym.Crypto;
 using NymGateway.Nym.Encoding;
@@ -15,7 +16,7 @@ public sealed class IdentityPublicKey : IEquatable<IdentityPublicKey>
 
     public ReadOnlySpan<byte> Bytes => _bytes;
 
-    public static bool TryFromBytes(ReadOnlySpan<byte> bytes, out IdentityPublicKey key, out KeyError? error)
+    public static bool TryFromBytes(ReadOnlySpan<byte> bytes, out IdentityPublicKey key, [NotNullWhen(false)] out KeyError? error)
     {
         key = null!;
         if (bytes.Length != Size)
@@ -33,7 +34,7 @@ public sealed class IdentityPublicKey : IEquatable<IdentityPublicKey>
         return true;
     }
 
-    public static bool TryFromBase58(string text, out IdentityPublicKey key, out KeyError? error)
+    public static bool TryFromBase58(string text, out IdentityPublicKey key, [NotNullWhen(false)] out KeyError? error)
     {
         if (!Base58Text.TryDecode(text, out var bytes, out var b58))
         {

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 using NymGateway.Nym.Crypto;
 
@@ -28,7 +29,7 @@ public sealed class SphinxNode
     /// Processes one packet. <paramref name="output"/> must hold at least <c>packet.Length</c>
     /// bytes: a forward hop writes the whole next packet there, a final hop the payload.
     /// </summary>
-    public bool TryProcess(ReadOnlySpan<byte> packet, Span<byte> output, out ProcessedHop hop, out SphinxError? error)
+    public bool TryProcess(ReadOnlySpan<byte> packet, Span<byte> output, out ProcessedHop hop, [NotNullWhen(false)] out SphinxError? error)
     {
         hop = default;
         if (packet.Length < SphinxConstants.HeaderSize + SphinxConstants.PayloadOverheadSize)
@@ -126,7 +127,7 @@ public sealed class SphinxNode
         }
     }
 
-    private static bool UnwrapPayload(ReadOnlySpan<byte> keys, Span<byte> payload, out SphinxError? error)
+    private static bool UnwrapPayload(ReadOnlySpan<byte> keys, Span<byte> payload, [NotNullWhen(false)] out SphinxError? error)
     {
         if (!Lioness.Decrypt(RoutingKeys.PayloadKey(keys), payload))
         {

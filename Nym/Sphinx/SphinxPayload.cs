@@ -1,10 +1,11 @@
+using System.Diagnostics.CodeAnalysis;
 namespace NymGateway.Nym.Sphinx;
 
 /// <summary>The plaintext framing inside a Sphinx payload: 16 zero bytes, message, 0x01, zero padding.</summary>
 public static class SphinxPayload
 {
     /// <summary>Payload::recover_plaintext: the range of the message inside an unwrapped payload.</summary>
-    public static bool TryRecoverPlaintext(ReadOnlySpan<byte> payload, out Range message, out SphinxError? error)
+    public static bool TryRecoverPlaintext(ReadOnlySpan<byte> payload, out Range message, [NotNullWhen(false)] out SphinxError? error)
     {
         message = default;
         if (payload.Length < SphinxConstants.PayloadOverheadSize)
@@ -29,7 +30,7 @@ public static class SphinxPayload
     }
 
     /// <summary>Payload::set_final_payload, after the crate's size checks.</summary>
-    public static bool TryEncode(ReadOnlySpan<byte> message, Span<byte> payload, out SphinxError? error)
+    public static bool TryEncode(ReadOnlySpan<byte> message, Span<byte> payload, [NotNullWhen(false)] out SphinxError? error)
     {
         if (payload.Length < SphinxConstants.PayloadOverheadSize)
         {
