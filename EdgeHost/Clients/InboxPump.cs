@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Net.WebSockets;
 using System.Threading.Channels;
+using Polly;
+using NymGateway.EdgeHost.Resilience;
 using NymGateway.EdgeHost.Telemetry;
 using NymGateway.Grains;
 using NymGateway.Nym.GatewayRequests;
@@ -46,6 +48,13 @@ public sealed class InboxPump(
     private readonly Channel<PumpSignal> _signals = Channel.CreateUnbounded<PumpSignal>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ClientAddressPrefix _logName = new(client);
     private readonly PushLedger _ledger = new(inbox, new ClientAddressPrefix(client), logger);
+
+    /// <summary>Subscribing retries about a second apart (jittered) until the session stops; a cancelled token ends them.</summary>
+    private readonly ResiliencePipeline _subscribeRetries = Retries.Build(
+        TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1), DelayBackoffType.Constant,
+        handles: _ => true,
+        onRetry: args => logger.SubscribeFailed(new ClientAddressPrefix(client), args.Outcome.Exception!.Message),
+        time);
     private int _queuedEvents;
 
     // The loop's own state: the subscription in use, and a subscription attempt under way.
@@ -143,20 +152,10 @@ public sealed class InboxPump(
     /// <summary>Subscribes to the client's inbox stream, retrying while the cluster cannot take it.</summary>
     private async Task SubscribeAsync(CancellationToken cancellationToken)
     {
-        while (true)
-        {
-            try
-            {
-                var subscription = await notifications.SubscribeAsync(OnEventAsync, OnStreamErrorAsync).WaitAsync(TimeSpan.FromSeconds(10), cancellationToken);
-                Post(new PumpSignal.Subscribed(subscription));
-                return;
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                logger.SubscribeFailed(_logName, ex.Message);
-                await Task.Delay(TimeSpan.FromSeconds(1), time, cancellationToken);
-            }
-        }
+        var subscription = await _subscribeRetries.ExecuteAsync(
+            async token => await notifications.SubscribeAsync(OnEventAsync, OnStreamErrorAsync).WaitAsync(TimeSpan.FromSeconds(10), token),
+            cancellationToken);
+        Post(new PumpSignal.Subscribed(subscription));
     }
 
     private Task OnEventAsync(InboxEvent inboxEvent)

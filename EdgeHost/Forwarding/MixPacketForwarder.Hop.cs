@@ -105,6 +105,7 @@ public sealed partial class MixPacketForwarder
         private async Task RunAsync()
         {
             int failures = 0;
+            var backoff = TimeSpan.Zero;
             var stopping = _owner._stopping.Token;
             try
             {
@@ -112,7 +113,7 @@ public sealed partial class MixPacketForwarder
                 {
                     try
                     {
-                        await Task.Delay(_owner.Backoff(failures), stopping);
+                        await Task.Delay(backoff, stopping);
                         using var socket = new Socket(_endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
                         using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping))
                         {
@@ -121,6 +122,7 @@ public sealed partial class MixPacketForwarder
                         }
                         _owner._logger.Connected(_endPoint);
                         failures = 0;
+                        backoff = TimeSpan.Zero;
                         _unreachable = false;
                         await using var stream = new NetworkStream(socket, ownsSocket: false);
                         await SendAsync(PipeWriter.Create(stream), stopping);
@@ -128,8 +130,9 @@ public sealed partial class MixPacketForwarder
                     catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException && !stopping.IsCancellationRequested)
                     {
                         failures++;
+                        backoff = _owner.Backoff(failures);
                         _unreachable = true;
-                        _owner._logger.ConnectionFailed(_endPoint, ex.Message, _owner.Backoff(failures));
+                        _owner._logger.ConnectionFailed(_endPoint, ex.Message, backoff);
                         // What waited for this hop would reach it late if at all: dropped, so the queue holds only fresh packets.
                         DropQueued(ForwardDropReason.HopUnreachable);
                     }

@@ -150,14 +150,15 @@ public sealed partial class MixPacketForwarder : IAsyncDisposable
         return hops;
     }
 
+    /// <summary>
+    /// 0.9.2's exponential backoff, jittered to 75–100 % so edges that lost the same hop do not
+    /// reconnect in lock-step (kept by hand: the hop's loop also waits for work and resets on success).
+    /// </summary>
     private TimeSpan Backoff(int failures)
     {
-        if (failures == 0)
-        {
-            return TimeSpan.Zero;
-        }
         var o = _options;
         double ms = o.PacketForwardingInitialBackoff.TotalMilliseconds * Math.Pow(2, Math.Min(failures, 30));
-        return TimeSpan.FromMilliseconds(Math.Min(ms, o.PacketForwardingMaximumBackoff.TotalMilliseconds));
+        double capped = Math.Min(ms, o.PacketForwardingMaximumBackoff.TotalMilliseconds);
+        return TimeSpan.FromMilliseconds(capped * (0.75 + 0.25 * Random.Shared.NextDouble()));
     }
 }

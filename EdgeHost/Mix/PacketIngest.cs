@@ -1,5 +1,7 @@
+using Polly;
 using System.Buffers;
 using NymGateway.EdgeHost.Forwarding;
+using NymGateway.EdgeHost.Resilience;
 using NymGateway.EdgeHost.Telemetry;
 using NymGateway.Grains;
 using NymGateway.Nym.Encoding;
@@ -33,6 +35,36 @@ public sealed class PacketIngest(
     private readonly LogThrottle _badPacketLog = new(logger, "Dropped packets from the mixnet", time);
     private readonly LogThrottle _deliveryLog = new(logger, "Failed inbox deliveries", time);
     private readonly LogThrottle _replayLog = new(logger, "Dropped replays", time);
+    private static readonly ResiliencePropertyKey<(int Count, ClientAddressPrefix Client)> DeliveryKey = new("delivery");
+
+    /// <summary>
+    /// A failed delivery is retried until the host stops, 50 ms doubling to at most a second apart
+    /// (jittered), so a delivery resumes within a second of its silo's return.
+    /// </summary>
+    private ResiliencePipeline DeliveryRetries => field ??= Retries.Build(
+        TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(1), DelayBackoffType.Exponential,
+        handles: ex => ex is not OperationCanceledException && !lifetime.ApplicationStopping.IsCancellationRequested,
+        onRetry: args =>
+        {
+            var ex = args.Outcome.Exception!;
+            if (_deliveryLog.TryEnter())
+            {
+                var (count, client) = args.Context.Properties.GetValue(DeliveryKey, default);
+                logger.DeliveryFailed(ex, count, client, args.RetryDelay);
+            }
+            if (ex is TimeoutException)
+            {
+                // A connection that heard nothing while this call waited is stalled behind a partition: a fresh one recovers at the heal.
+                connections.AbortSilent(ClusterClientExtensions.ResponseTimeout);
+            }
+        });
+
+    /// <summary>
+    /// Polly skips an attempt whose token is already cancelled, but a draining edge still delivers
+    /// what it read after stopping began: then no wait can follow (nothing is retried), so no token is needed.
+    /// </summary>
+    private static CancellationToken FirstAttemptAlwaysRuns(CancellationToken stopping) =>
+        stopping.IsCancellationRequested ? CancellationToken.None : stopping;
 
     public async Task IngestAsync(IReadOnlyList<ReceivedPacket> packets)
     {
@@ -146,37 +178,25 @@ public sealed class PacketIngest(
             var tag = hops[i].ReplayTag;
             ((ReadOnlySpan<byte>)tag).CopyTo(tags.AsSpan(i * SphinxConstants.ReplayTagSize));
         }
-        var backoff = TimeSpan.FromMilliseconds(50);
         // Kept across retries: by this id the inbox and the store tell a retry of a committed delivery from a replay.
         var deliveryId = Guid.NewGuid();
+        var context = ResilienceContextPool.Shared.Get(FirstAttemptAlwaysRuns(lifetime.ApplicationStopping));
+        context.Properties.Set(DeliveryKey, (messages.Length, new ClientAddressPrefix(client)));
         DeliveryResult result;
-        while (true)
+        try
         {
-            try
-            {
-                result = await inbox.Deliver(deliveryId, new Immutable<byte[][]>(messages), new Immutable<byte[]>(tags), receivedAt);
-                metrics.MessagesStored.Add(result.Stored);
-                if (result.Refused > 0)
-                {
-                    metrics.PacketsDropped.Add(result.Refused, new KeyValuePair<string, object?>("reason", "InboxRefused"));
-                }
-                break;
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException && !lifetime.ApplicationStopping.IsCancellationRequested)
-            {
-                if (_deliveryLog.TryEnter())
-                {
-                    logger.DeliveryFailed(ex, messages.Length, new ClientAddressPrefix(client), backoff);
-                }
-                if (ex is TimeoutException)
-                {
-                    // A connection that heard nothing while this call waited is stalled behind a partition: a fresh one recovers at the heal.
-                    connections.AbortSilent(ClusterClientExtensions.ResponseTimeout);
-                }
-                await Task.Delay(backoff, lifetime.ApplicationStopping).ConfigureAwait(false);
-                // At most a second apart, so a delivery resumes within a second of its silo's return.
-                backoff = TimeSpan.FromMilliseconds(Math.Min(backoff.TotalMilliseconds * 2, 1000));
-            }
+            result = await DeliveryRetries.ExecuteAsync(
+                async _ => await inbox.Deliver(deliveryId, new Immutable<byte[][]>(messages), new Immutable<byte[]>(tags), receivedAt),
+                context);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+        metrics.MessagesStored.Add(result.Stored);
+        if (result.Refused > 0)
+        {
+            metrics.PacketsDropped.Add(result.Refused, new KeyValuePair<string, object?>("reason", "InboxRefused"));
         }
         var replayed = result.Replayed ?? [];
         DroppedReplays(replayed.Length, "the cluster's store");
