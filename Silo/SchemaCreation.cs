@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Logging;
 using NymGateway.Grains.Storage;
+using Polly;
+using Polly.Retry;
 
 namespace NymGateway.Silo;
 
@@ -17,25 +19,32 @@ public sealed partial class SchemaCreation(IGatewayStore store, ILogger<SchemaCr
 
     private async Task CreateAsync(CancellationToken cancellationToken)
     {
-        while (true)
+        try
         {
-            try
-            {
-                await store.CreateSchemaAsync(cancellationToken);
-                return;
-            }
-            catch (Exception ex) when (ex is System.Data.Common.DbException or TimeoutException or System.Net.Sockets.SocketException)
-            {
-                LogDatabaseUnreachable(logger, ex.Message);
-                // Stopped while waiting: not a failure (the host goes on to stop, gracefully).
-                await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-                if (cancellationToken.IsCancellationRequested)
-                {
-                    return;
-                }
-            }
+            await _retries.ExecuteAsync(async token => await store.CreateSchemaAsync(token), cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopped while waiting: not a failure (the host goes on to stop, gracefully).
         }
     }
+
+    /// <summary>About 2 s apart (jittered, so silos restarted together do not retry in lock-step) until the start is cancelled.</summary>
+    private readonly ResiliencePipeline _retries = new ResiliencePipelineBuilder()
+        .AddRetry(new RetryStrategyOptions
+        {
+            BackoffType = DelayBackoffType.Constant,
+            UseJitter = true,
+            Delay = TimeSpan.FromSeconds(2),
+            MaxRetryAttempts = int.MaxValue,
+            ShouldHandle = new PredicateBuilder().Handle<System.Data.Common.DbException>().Handle<TimeoutException>().Handle<System.Net.Sockets.SocketException>(),
+            OnRetry = args =>
+            {
+                LogDatabaseUnreachable(logger, args.Outcome.Exception!.Message);
+                return ValueTask.CompletedTask;
+            },
+        })
+        .Build();
 
     [LoggerMessage(EventId = 630, Level = LogLevel.Warning, Message = "Cannot reach the database: {Error}. Retrying in 2s")]
     private static partial void LogDatabaseUnreachable(ILogger logger, string error);
