@@ -1,11 +1,11 @@
 using System.Buffers;
 using System.Net.WebSockets;
 using System.Threading.Channels;
-using Polly;
 using NymGateway.EdgeHost.Resilience;
 using NymGateway.EdgeHost.Telemetry;
 using NymGateway.Grains;
 using NymGateway.Nym.GatewayRequests;
+using Polly;
 
 namespace NymGateway.EdgeHost.Clients;
 

@@ -1,4 +1,3 @@
-using Polly;
 using System.Buffers;
 using NymGateway.EdgeHost.Forwarding;
 using NymGateway.EdgeHost.Resilience;
@@ -9,6 +8,7 @@ using NymGateway.Nym.Gateway;
 using NymGateway.Nym.Replay;
 using NymGateway.Nym.Sphinx;
 using Orleans.Concurrency;
+using Polly;
 
 namespace NymGateway.EdgeHost.Mix;
 
