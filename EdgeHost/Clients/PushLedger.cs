@@ -1,4 +1,6 @@
+using NymGateway.EdgeHost.Resilience;
 using NymGateway.Grains;
+using Polly;
 
 namespace NymGateway.EdgeHost.Clients;
 
@@ -51,26 +53,33 @@ internal sealed class PushLedger(IInboxGrain inbox, ClientAddressPrefix client, 
     public Task WaitForAcknowledgementsAsync(TimeSpan timeout) =>
         Task.WhenAll(_acknowledgements.Select(a => a.Done)).WaitAsync(timeout).ContinueWith(_ => { }, TaskScheduler.Default);
 
+    private static readonly ResiliencePropertyKey<int> AcknowledgedCount = new("acknowledged");
+
+    /// <summary>Four retries, 200 ms growing linearly (jittered), then the messages stay stored.</summary>
+    private ResiliencePipeline AcknowledgeRetries => field ??= Retries.Build(
+        TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), DelayBackoffType.Linear,
+        handles: ex => ex is not OutOfMemoryException,
+        onRetry: args => logger.AcknowledgeFailed(args.Outcome.Exception!, args.Context.Properties.GetValue(AcknowledgedCount, 0), client, args.AttemptNumber + 1),
+        attempts: 4);
+
     /// <summary>Deletes pushed messages; on failure they stay stored (and unconfirmed, so not pushed twice).</summary>
     private async Task<bool> AcknowledgeAsync(long[] ids)
     {
-        for (int attempt = 1; ; attempt++)
+        var context = ResilienceContextPool.Shared.Get(CancellationToken.None);
+        context.Properties.Set(AcknowledgedCount, ids.Length);
+        try
         {
-            try
-            {
-                await inbox.Acknowledge(ids);
-                return true;
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException && attempt < 5)
-            {
-                logger.AcknowledgeFailed(ex, ids.Length, client, attempt);
-                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt));
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                logger.AcknowledgeGivenUp(ex, ids.Length, client);
-                return false;
-            }
+            await AcknowledgeRetries.ExecuteAsync(async _ => await inbox.Acknowledge(ids), context);
+            return true;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            logger.AcknowledgeGivenUp(ex, ids.Length, client);
+            return false;
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
         }
     }
 }
