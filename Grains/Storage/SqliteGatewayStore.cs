@@ -31,35 +31,35 @@ public sealed class SqliteGatewayStore(IOptions<GatewayStoreOptions> options, Si
 
     protected override long[]?[] Commit(DbConnection connection, List<PendingWrite> batch) => CommitRowByRow(connection, batch);
 
+    private static DbCommand Command(DbConnection connection, DbTransaction transaction, string sql)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        return command;
+    }
+
     /// <summary>SQLite: prepared statements, one row at a time, all in one transaction (in-process, so cheap).</summary>
     private static long[]?[] CommitRowByRow(DbConnection connection, List<PendingWrite> batch)
     {
         var results = new long[]?[batch.Count];
         using var transaction = connection.BeginTransaction();
-        using var insert = connection.CreateCommand();
-        insert.Transaction = transaction;
-        insert.CommandText = "INSERT INTO gateway_messages (address, content, received_at) VALUES (@address, @content, @received) RETURNING id";
+        using var insert = Command(connection, transaction, "INSERT INTO gateway_messages (address, content, received_at) VALUES (@address, @content, @received) RETURNING id");
         var address = Add(insert, "address", "");
         var content = Add(insert, "content", Array.Empty<byte>());
         var received = Add(insert, "received", 0L);
 
-        using var record = connection.CreateCommand();
-        record.Transaction = transaction;
-        record.CommandText = "INSERT INTO gateway_replay_tags (tag, delivery_id, seen_at) VALUES (@tag, @delivery, @seen) ON CONFLICT (tag) DO NOTHING";
+        using var record = Command(connection, transaction, "INSERT INTO gateway_replay_tags (tag, delivery_id, seen_at) VALUES (@tag, @delivery, @seen) ON CONFLICT (tag) DO NOTHING");
         var recordTag = Add(record, "tag", Array.Empty<byte>());
         var recordDelivery = Add(record, "delivery", Guid.Empty);
         var recordSeen = Add(record, "seen", 0L);
 
         // A tag already there: recorded by an earlier attempt of this delivery (1), or a replay (0).
-        using var owner = connection.CreateCommand();
-        owner.Transaction = transaction;
-        owner.CommandText = "SELECT delivery_id = @delivery FROM gateway_replay_tags WHERE tag = @tag";
+        using var owner = Command(connection, transaction, "SELECT delivery_id = @delivery FROM gateway_replay_tags WHERE tag = @tag");
         var ownerTag = Add(owner, "tag", Array.Empty<byte>());
         var ownerDelivery = Add(owner, "delivery", Guid.Empty);
 
-        using var delete = connection.CreateCommand();
-        delete.Transaction = transaction;
-        delete.CommandText = "DELETE FROM gateway_messages WHERE id = @id";
+        using var delete = Command(connection, transaction, "DELETE FROM gateway_messages WHERE id = @id");
         var id = Add(delete, "id", 0L);
         insert.Prepare();
         record.Prepare();
