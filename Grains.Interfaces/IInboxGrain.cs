@@ -4,13 +4,14 @@ namespace NymGateway.Grains;
 
 /// <summary>
 /// The undelivered messages of one client (keyed by the client's address in base58), in
-/// arrival order. Messages are durable before <see cref="Deliver"/> returns and are deleted
-/// only when the edge acknowledges that their websocket send completed.
+/// arrival order. Each message is durable or pushed to its client before <see cref="Deliver"/>
+/// returns, and is deleted only when the edge acknowledges that its websocket send completed.
 /// </summary>
 public interface IInboxGrain : IGrainWithStringKey
 {
     /// <summary>
-    /// Stores the messages, then, if the client is connected, notifies its stream. A message whose
+    /// Stores the messages, or, while the client is connected, announces them on its stream first and
+    /// writes only those whose push did not complete within the write delay. A message whose
     /// replay tag another delivery stored within the replay window is dropped as a replay. A retry
     /// with the same <paramref name="deliveryId"/> (the caller timed out after the commit) stores
     /// nothing again and returns the first call's result, also after the inbox lost its memory of it.
@@ -19,10 +20,10 @@ public interface IInboxGrain : IGrainWithStringKey
     /// <param name="receivedAt">When the edge received the packets (unix milliseconds): the age limit and the push latency count from there.</param>
     Task<DeliveryResult> Deliver(Guid deliveryId, Immutable<byte[][]> messages, Immutable<byte[]> replayTags, long receivedAt);
 
-    /// <summary>Stored messages with an id above <paramref name="afterId"/>, oldest first.</summary>
+    /// <summary>Undelivered messages (written or held) with an id above <paramref name="afterId"/>, oldest first.</summary>
     Task<InboxMessage[]> Read(long afterId, int maxMessages);
 
-    /// <summary>Deletes messages whose push to the client completed.</summary>
+    /// <summary>Forgets messages whose push to the client completed: deleted, or never written.</summary>
     Task Acknowledge(long[] ids);
 
     /// <summary>

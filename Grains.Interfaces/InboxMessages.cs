@@ -1,13 +1,14 @@
 namespace NymGateway.Grains;
 
-/// <summary>One stored message: its store id (arrival order), its bytes, and when an edge received its packet (unix milliseconds).</summary>
+/// <summary>One inbox message: its id (given by the inbox, in the order it accepted them), its bytes, and when an edge received its packet (unix milliseconds).</summary>
 [GenerateSerializer, Immutable]
 public sealed record InboxMessage([property: Id(0)] long Id, [property: Id(1)] byte[] Content, [property: Id(2)] long ReceivedAt);
 
 /// <summary>
-/// What the inbox stream tells the edge that holds a client's socket: new messages, already
-/// durable, or that a newer session took the client over. A notification only; the store is
-/// the truth, so a lost event delays delivery until the next drain, never loses a message.
+/// What the inbox stream tells the edge that holds a client's socket: new messages (written, or
+/// held by the inbox until their push completes), or that a newer session took the client over.
+/// A notification only; the inbox keeps every message until it is acknowledged, so a lost event
+/// delays delivery until the next drain, never loses a message.
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record InboxEvent(

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NymGateway.Grains.Storage;
@@ -7,30 +8,66 @@ using Orleans.Streams;
 namespace NymGateway.Grains;
 
 /// <summary>
-/// One client's inbox. Deliveries are refused for clients that never registered (0.9.2 keeps
-/// no inbox for them either) and beyond the per-inbox limit; everything accepted is committed
-/// before the call returns, then announced on the client's stream while the client is online
-/// (an offline client's edge drains the store when it connects, so nobody listens before).
+/// One client's inbox. Deliveries are refused for clients that never registered (0.9.2 keeps no
+/// inbox for them either) and beyond the per-inbox limit. The inbox numbers what it accepts (ids
+/// from a reserved block), so the order holds whether a message is written or not. For a client
+/// that is offline, a delivery is written before the call returns. For a connected one it is
+/// announced on the client's stream at once and held in memory (<see cref="HeldDelivery"/>): the
+/// call returns when every message's push completed (then only the replay tags are written) or,
+/// after the write delay, once the rest is written. Either way a message is delivered or durable
+/// before its SURB-ACK leaves. Reentrant, so deliveries overlap while they wait; its state only
+/// changes between awaits.
 /// </summary>
+[Reentrant]
 public sealed partial class InboxGrain(IGatewayStore store, IOptions<GatewayStoreOptions> options, ILogger<InboxGrain> logger)
     : Grain, IInboxGrain
 {
     private IAsyncStream<InboxEvent> _stream = null!;
-    private bool _clientLoaded;
+    private Task? _loading;
     private bool _registered;
     private bool _online;
+
+    /// <summary>Messages in the inbox, written or held (reserved as a delivery is accepted); null until counted.</summary>
     private int? _stored;
     private bool _fullReported;
+    private long _nextId;
+    private long _idsEnd;
     private readonly RecentDeliveries _recent = new(64);
+    private readonly Dictionary<Guid, Task<DeliveryResult>> _underway = [];
+    private readonly Dictionary<Guid, HeldDelivery> _heldDeliveries = [];
+    private readonly Dictionary<long, HeldDelivery> _heldMessages = [];
+
+    /// <summary>Replay tags (their first 16 bytes) of the messages accepted and not yet written: a copy among them is a replay.</summary>
+    private readonly HashSet<UInt128> _tagsUnderway = [];
+
+    private string Address => this.GetPrimaryKeyString();
+
+    private GatewayStoreOptions Options => options.Value;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _stream = this.GetStreamProvider(InboxStreams.Provider)
-            .GetStream<InboxEvent>(StreamId.Create(InboxStreams.Namespace, this.GetPrimaryKeyString()));
+            .GetStream<InboxEvent>(StreamId.Create(InboxStreams.Namespace, Address));
         return Task.CompletedTask;
     }
 
-    public async Task<DeliveryResult> Deliver(Guid deliveryId, Immutable<byte[][]> messages, Immutable<byte[]> replayTags, long receivedAt)
+    /// <summary>Held messages are written before the activation goes (say, its silo stops).</summary>
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        foreach (var held in _heldDeliveries.Values.Where(h => h.Writing is null).ToList())
+        {
+            try
+            {
+                await WriteAsync(held);
+            }
+            catch (StoreUnavailableException ex)
+            {
+                LogHeldWriteFailed(logger, ex, held.Messages.Length, new ClientAddressPrefix(Address));
+            }
+        }
+    }
+
+    public Task<DeliveryResult> Deliver(Guid deliveryId, Immutable<byte[][]> messages, Immutable<byte[]> replayTags, long receivedAt)
     {
         if (replayTags.Value.Length != messages.Value.Length * ReplayProtection.TagSize)
         {
@@ -38,64 +75,315 @@ public sealed partial class InboxGrain(IGatewayStore store, IOptions<GatewayStor
         }
         if (_recent.TryGet(deliveryId, out var earlier))
         {
-            return earlier;
+            return Task.FromResult(earlier);
         }
-        var result = await Store(deliveryId, messages.Value, replayTags.Value, receivedAt);
-        _recent.Add(deliveryId, result);
-        return result;
+        if (_underway.TryGetValue(deliveryId, out var running))
+        {
+            // A retry (the edge timed out) joins its first attempt.
+            return running;
+        }
+        var attempt = DeliverOnceAsync(deliveryId, messages.Value, replayTags.Value, receivedAt);
+        _underway[deliveryId] = attempt;
+        return RememberAsync(deliveryId, attempt);
     }
 
-    private async Task<DeliveryResult> Store(Guid deliveryId, byte[][] messages, byte[] replayTags, long receivedAt)
+    private async Task<DeliveryResult> RememberAsync(Guid deliveryId, Task<DeliveryResult> attempt)
     {
-        var address = this.GetPrimaryKeyString();
-        await LoadClientAsync(address);
+        try
+        {
+            var result = await attempt;
+            _recent.Add(deliveryId, result);
+            return result;
+        }
+        finally
+        {
+            _underway.Remove(deliveryId);
+        }
+    }
+
+    private async Task<DeliveryResult> DeliverOnceAsync(Guid deliveryId, byte[][] messages, byte[] replayTags, long receivedAt)
+    {
+        if (_heldDeliveries.TryGetValue(deliveryId, out var pushed))
+        {
+            // Its first attempt pushed them and then failed to write: this one writes, and pushes nothing again.
+            return await WriteAsync(pushed);
+        }
+        await (_loading ??= LoadClientAsync());
         if (!_registered)
         {
-            LogUnregistered(logger, messages.Length, new ClientAddressPrefix(address));
+            LogUnregistered(logger, messages.Length, new ClientAddressPrefix(Address));
             return new DeliveryResult(0, messages.Length);
         }
+        int accepted = await RoomAsync(deliveryId, messages.Length, replayTags);
+        if (accepted == 0)
+        {
+            return new DeliveryResult(0, messages.Length);
+        }
+        var delivery = new Delivery(deliveryId, messages[..accepted], replayTags.AsMemory(0, accepted * ReplayProtection.TagSize), receivedAt, messages.Length - accepted);
+        _stored += accepted;
+        return _online ? await PushThenWriteAsync(delivery) : await WriteThenAnnounceAsync(delivery);
+    }
 
-        _stored ??= await store.CountAsync(address);
-        int room = Math.Max(0, options.Value.Retention.MaxMessagesPerInbox - _stored.Value);
-        if (room < messages.Length)
+    /// <summary>What one delivery brought, as far as the inbox accepted it.</summary>
+    private sealed record Delivery(Guid Id, byte[][] Messages, ReadOnlyMemory<byte> Tags, long ReceivedAt, int Refused)
+    {
+        public ReadOnlySpan<byte> Tag(int message) => Tags.Span.Slice(message * ReplayProtection.TagSize, ReplayProtection.TagSize);
+    }
+
+    /// <summary>How many of the messages fit under the inbox limit.</summary>
+    private async Task<int> RoomAsync(Guid deliveryId, int offered, byte[] replayTags)
+    {
+        if (_stored is null)
+        {
+            int count = await store.CountAsync(Address);
+            _stored ??= count;
+        }
+        int limit = Options.Retention.MaxMessagesPerInbox;
+        int room = Math.Max(0, limit - (_stored ?? 0));
+        if (room < offered)
         {
             // A retry whose first attempt committed (its answer lost, this activation new) already
             // counts in the store: its messages get their room back, so it is answered as the first.
-            room += await store.CountStoredByAsync(deliveryId, replayTags);
+            var recorded = await store.FindReplayTagsAsync(replayTags);
+            room += recorded.Count(d => d == deliveryId);
         }
-        var accepted = messages.Length <= room ? messages : messages[..room];
         // Senders can keep a full inbox full: said once until it drains, the edges count every refusal.
-        if (accepted.Length < messages.Length && !_fullReported)
+        if (room < offered && !_fullReported)
         {
             _fullReported = true;
-            LogFull(logger, new ClientAddressPrefix(address), options.Value.Retention.MaxMessagesPerInbox);
+            LogFull(logger, new ClientAddressPrefix(Address), limit);
         }
-        if (accepted.Length == 0)
-        {
-            return new DeliveryResult(0, messages.Length);
-        }
+        return Math.Min(room, offered);
+    }
 
-        var outcomes = await store.AppendAsync(address, accepted, replayTags.AsMemory(0, accepted.Length * ReplayProtection.TagSize), deliveryId, receivedAt);
-        var fresh = new List<InboxMessage>(outcomes.Length);
-        List<int>? replayed = null;
-        for (int i = 0; i < outcomes.Length; i++)
+    /// <summary>The client is offline: written first, announced if it connected meanwhile.</summary>
+    private async Task<DeliveryResult> WriteThenAnnounceAsync(Delivery delivery)
+    {
+        int count = delivery.Messages.Length;
+        long first = await TakeIdsAsync(count);
+        var write = new NewMessage[count];
+        for (int i = 0; i < count; i++)
         {
-            if (outcomes[i] > 0)
+            write[i] = new NewMessage(first + i, delivery.Messages[i]);
+        }
+        var tags = TagsUnderway(delivery.Tags);
+        AppendOutcome[] outcomes;
+        try
+        {
+            outcomes = await store.AppendAsync(Address, write, delivery.Tags, delivery.Id, delivery.ReceivedAt);
+        }
+        catch
+        {
+            _stored -= count;
+            throw;
+        }
+        finally
+        {
+            _tagsUnderway.ExceptWith(tags);
+        }
+        var fresh = new List<InboxMessage>(count);
+        var replayed = new List<int>();
+        for (int i = 0; i < count; i++)
+        {
+            switch (outcomes[i])
             {
-                fresh.Add(new InboxMessage(outcomes[i], accepted[i], receivedAt));
-            }
-            else if (outcomes[i] == AppendOutcome.Replayed)
-            {
-                (replayed ??= []).Add(i);
+                case AppendOutcome.Stored:
+                    fresh.Add(new InboxMessage(write[i].Id, delivery.Messages[i], delivery.ReceivedAt));
+                    break;
+                case AppendOutcome.Replayed:
+                    replayed.Add(i);
+                    break;
             }
         }
-        _stored += fresh.Count;
+        _stored -= count - fresh.Count;
         if (_online && fresh.Count > 0)
         {
             await Announce([.. fresh]);
         }
-        int refused = messages.Length - accepted.Length;
-        return new DeliveryResult(accepted.Length - (replayed?.Count ?? 0), refused, replayed?.ToArray());
+        return Result(count, delivery.Refused, replayed);
+    }
+
+    /// <summary>
+    /// The client is connected: announced at once and held until pushed or the write delay ends.
+    /// Copies of packets recorded before (in the store, or accepted here and not yet written) are
+    /// dropped first, so what is pushed is what would be stored.
+    /// </summary>
+    private async Task<DeliveryResult> PushThenWriteAsync(Delivery delivery)
+    {
+        int count = delivery.Messages.Length;
+        var keys = new UInt128[count];
+        var fresh = new bool[count];
+        for (int i = 0; i < count; i++)
+        {
+            keys[i] = TagKey(delivery.Tag(i));
+            fresh[i] = _tagsUnderway.Add(keys[i]);
+        }
+        var replayed = new List<int>();
+        int storedEarlier = 0;
+        try
+        {
+            var recorded = await store.FindReplayTagsAsync(delivery.Tags);
+            for (int i = 0; i < count; i++)
+            {
+                if (!fresh[i] || recorded[i] is not null)
+                {
+                    if (recorded[i] == delivery.Id)
+                    {
+                        storedEarlier++;
+                    }
+                    else
+                    {
+                        replayed.Add(i);
+                    }
+                    if (fresh[i])
+                    {
+                        _tagsUnderway.Remove(keys[i]);
+                        fresh[i] = false;
+                    }
+                }
+            }
+            int held = count - replayed.Count - storedEarlier;
+            _stored -= replayed.Count + storedEarlier;
+            if (held == 0)
+            {
+                return Result(count, delivery.Refused, replayed);
+            }
+            long first = await TakeIdsAsync(held);
+            var messages = new InboxMessage[held];
+            var tags = new byte[held * ReplayProtection.TagSize];
+            var positions = new int[held];
+            for (int i = 0, h = 0; i < count; i++)
+            {
+                if (fresh[i])
+                {
+                    messages[h] = new InboxMessage(first + h, delivery.Messages[i], delivery.ReceivedAt);
+                    delivery.Tag(i).CopyTo(tags.AsSpan(h * ReplayProtection.TagSize));
+                    positions[h++] = i;
+                }
+            }
+            var delivered = new HeldDelivery(delivery.Id, messages, tags, positions, count, delivery.Refused, replayed);
+            Hold(delivered);
+            await Announce(messages);
+            await Task.WhenAny(delivered.AllPushed, Task.Delay(Options.Retention.OnlineWriteDelay));
+            return await WriteAsync(delivered);
+        }
+        catch when (!_heldDeliveries.ContainsKey(delivery.Id))
+        {
+            // Nothing held: nothing of this attempt stays.
+            for (int i = 0; i < count; i++)
+            {
+                if (fresh[i])
+                {
+                    _tagsUnderway.Remove(keys[i]);
+                }
+            }
+            _stored -= count - replayed.Count - storedEarlier;
+            throw;
+        }
+    }
+
+    private void Hold(HeldDelivery delivery)
+    {
+        _heldDeliveries[delivery.Id] = delivery;
+        foreach (var message in delivery.Messages)
+        {
+            _heldMessages[message.Id] = delivery;
+        }
+    }
+
+    private void Release(HeldDelivery delivery)
+    {
+        _heldDeliveries.Remove(delivery.Id);
+        foreach (var message in delivery.Messages)
+        {
+            _heldMessages.Remove(message.Id);
+        }
+        for (int i = 0; i < delivery.Messages.Length; i++)
+        {
+            _tagsUnderway.Remove(TagKey(delivery.ReplayTags.AsSpan(i * ReplayProtection.TagSize, ReplayProtection.TagSize)));
+        }
+    }
+
+    /// <summary>
+    /// Writes what is still held: when every message was pushed, only their tags, and the answer
+    /// does not wait for that write. A failed write keeps the delivery held for the edge's retry.
+    /// </summary>
+    private async Task<DeliveryResult> WriteAsync(HeldDelivery delivery)
+    {
+        var writing = store.AppendAsync(Address, delivery.ToWrite(), delivery.ReplayTags, delivery.Id, delivery.ReceivedAt);
+        delivery.Writing = writing;
+        if (delivery.AllPushed.IsCompleted)
+        {
+            _ = RecordTagsAsync(delivery, writing);
+            return delivery.Result([]);
+        }
+        try
+        {
+            var outcomes = await writing;
+            Release(delivery);
+            _stored -= outcomes.Count(o => o != AppendOutcome.Stored);
+            return delivery.Result(outcomes);
+        }
+        catch
+        {
+            delivery.Writing = null;
+            throw;
+        }
+    }
+
+    /// <summary>The replay tags of messages pushed already; a failure weakens replay protection after a restart, nothing more.</summary>
+    private async Task RecordTagsAsync(HeldDelivery delivery, Task<AppendOutcome[]> writing)
+    {
+        try
+        {
+            await writing;
+        }
+        catch (StoreUnavailableException ex)
+        {
+            LogTagsNotRecorded(logger, ex, delivery.Messages.Length, new ClientAddressPrefix(Address));
+        }
+        finally
+        {
+            Release(delivery);
+        }
+    }
+
+    private static DeliveryResult Result(int accepted, int refused, List<int> replayed) =>
+        new(accepted - replayed.Count, refused, replayed.Count == 0 ? null : [.. replayed]);
+
+    /// <summary>Marks the delivery's tags as underway; returns them, to unmark.</summary>
+    private List<UInt128> TagsUnderway(ReadOnlyMemory<byte> tags)
+    {
+        var added = new List<UInt128>();
+        for (int i = 0; i < tags.Length / ReplayProtection.TagSize; i++)
+        {
+            var key = TagKey(tags.Span.Slice(i * ReplayProtection.TagSize, ReplayProtection.TagSize));
+            if (_tagsUnderway.Add(key))
+            {
+                added.Add(key);
+            }
+        }
+        return added;
+    }
+
+    private static UInt128 TagKey(ReadOnlySpan<byte> tag) => BinaryPrimitives.ReadUInt128LittleEndian(tag);
+
+    /// <summary>The first of <paramref name="count"/> consecutive new ids, from this activation's block (a new block when it ran out).</summary>
+    private async Task<long> TakeIdsAsync(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, IdBlocks.Size);
+        while (_idsEnd - _nextId < count)
+        {
+            long first = IdBlocks.FirstId(await store.TakeIdBlockAsync());
+            // Blocks taken by overlapping deliveries may come back out of order: ids only ever grow.
+            if (first >= _idsEnd)
+            {
+                (_nextId, _idsEnd) = (first, first + IdBlocks.Size);
+            }
+        }
+        long start = _nextId;
+        _nextId += count;
+        return start;
     }
 
     /// <summary>
@@ -103,29 +391,68 @@ public sealed partial class InboxGrain(IGatewayStore store, IOptions<GatewayStor
     /// back after its silo died announces to a connected client at once. Calls that came earlier
     /// wrote the store first, so what is read is no older than what they said.
     /// </summary>
-    private async Task LoadClientAsync(string address)
+    private async Task LoadClientAsync()
     {
-        if (!_clientLoaded)
-        {
-            var client = await store.GetClientAsync(address);
-            _registered |= client is not null;
-            _online = client?.Session is not null;
-            _clientLoaded = true;
-        }
+        var client = await store.GetClientAsync(Address);
+        _registered |= client is not null;
+        _online |= client?.Session is not null;
     }
 
-    public Task<InboxMessage[]> Read(long afterId, int maxMessages) =>
-        store.ReadAsync(this.GetPrimaryKeyString(), afterId, Math.Clamp(maxMessages, 1, 10_000));
+    /// <summary>The written messages, and the held ones not yet pushed (a drain of a new session needs them too).</summary>
+    public async Task<InboxMessage[]> Read(long afterId, int maxMessages)
+    {
+        maxMessages = Math.Clamp(maxMessages, 1, 10_000);
+        var written = await store.ReadAsync(Address, afterId, maxMessages);
+        if (_heldMessages.Count == 0)
+        {
+            return written;
+        }
+        var held = _heldDeliveries.Values.SelectMany(d => d.Unpushed()).Where(m => m.Id > afterId);
+        return [.. written.Concat(held).DistinctBy(m => m.Id).OrderBy(m => m.Id).Take(maxMessages)];
+    }
 
+    /// <summary>
+    /// A held message is marked pushed, so it is never written (its tag is); one whose write is under
+    /// way is deleted after that write; the others are deleted from the store.
+    /// </summary>
     public async Task Acknowledge(long[] ids)
     {
-        await store.DeleteAsync(ids);
+        var written = new List<long>(ids.Length);
+        List<(HeldDelivery Delivery, Task Writing, long Id)>? late = null;
+        foreach (long id in ids)
+        {
+            if (!_heldMessages.TryGetValue(id, out var held))
+            {
+                written.Add(id);
+            }
+            else if (held.Writing is { } writing)
+            {
+                (late ??= []).Add((held, writing, id));
+            }
+            else
+            {
+                held.MarkPushed(id);
+            }
+        }
+        foreach (var (held, writing, id) in late ?? [])
+        {
+            await writing.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
+            if (_heldMessages.ContainsKey(id))
+            {
+                held.MarkPushed(id); // the write failed: still held
+            }
+            else
+            {
+                written.Add(id);
+            }
+        }
+        await store.DeleteAsync(written);
         // The count only guards the soft inbox limit, so adjust it instead of recounting on the
         // delivery path; it is re-read from the store when the grain next activates or after a sweep.
         if (_stored is { } stored)
         {
             _stored = Math.Max(0, stored - ids.Length);
-            _fullReported &= _stored >= options.Value.Retention.MaxMessagesPerInbox;
+            _fullReported &= _stored >= Options.Retention.MaxMessagesPerInbox;
         }
     }
 
@@ -149,16 +476,16 @@ public sealed partial class InboxGrain(IGatewayStore store, IOptions<GatewayStor
         return Task.CompletedTask;
     }
 
-    private async Task Announce(InboxMessage[] stored)
+    private async Task Announce(InboxMessage[] messages)
     {
         try
         {
-            await _stream.OnNextAsync(new InboxEvent(stored));
+            await _stream.OnNextAsync(new InboxEvent(messages));
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            // The messages are committed; the edge finds them on its next drain.
-            LogAnnounceFailed(logger, ex, stored.Length, new ClientAddressPrefix(this.GetPrimaryKeyString()));
+            // Held or written, the messages are here; the edge finds them on its next drain.
+            LogAnnounceFailed(logger, ex, messages.Length, new ClientAddressPrefix(Address));
         }
     }
 
@@ -168,6 +495,12 @@ public sealed partial class InboxGrain(IGatewayStore store, IOptions<GatewayStor
     [LoggerMessage(EventId = 501, Level = LogLevel.Warning, Message = "Inbox of {Client} is full ({Limit} messages); refusing new messages until the client takes some")]
     private static partial void LogFull(ILogger logger, ClientAddressPrefix client, int limit);
 
-    [LoggerMessage(EventId = 502, Level = LogLevel.Warning, Message = "Could not announce {Count} stored messages for {Client}")]
+    [LoggerMessage(EventId = 502, Level = LogLevel.Warning, Message = "Could not announce {Count} messages for {Client}")]
     private static partial void LogAnnounceFailed(ILogger logger, Exception error, int count, ClientAddressPrefix client);
+
+    [LoggerMessage(EventId = 503, Level = LogLevel.Warning, Message = "Could not record the replay tags of {Count} messages pushed to {Client}; a copy arriving after a restart would be delivered again")]
+    private static partial void LogTagsNotRecorded(ILogger logger, Exception error, int count, ClientAddressPrefix client);
+
+    [LoggerMessage(EventId = 504, Level = LogLevel.Error, Message = "Could not write {Count} held messages for {Client} as its inbox deactivated; their SURB-ACKs never left, so their senders resend")]
+    private static partial void LogHeldWriteFailed(ILogger logger, Exception error, int count, ClientAddressPrefix client);
 }

@@ -35,17 +35,17 @@ public abstract class GatewayStore : IGatewayStore, IAsyncDisposable
     public abstract Task CreateSchemaAsync(CancellationToken cancellationToken);
 
     /// <summary>One transaction for the whole batch, run synchronously on the writer's own thread.</summary>
-    protected abstract long[]?[] Commit(DbConnection connection, List<PendingWrite> batch);
+    protected abstract AppendOutcome[]?[] Commit(DbConnection connection, List<PendingWrite> batch);
 
     /// <summary>An open connection, set up as the dialect needs.</summary>
     protected virtual async Task<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
         await DataSource.OpenConnectionAsync(cancellationToken);
 
-    public Task<long[]> AppendAsync(string address, IReadOnlyList<byte[]> messages, ReadOnlyMemory<byte> replayTags, Guid deliveryId, long receivedAt)
+    public Task<AppendOutcome[]> AppendAsync(string address, IReadOnlyList<NewMessage> messages, ReadOnlyMemory<byte> replayTags, Guid deliveryId, long receivedAt)
     {
         if (messages.Count == 0)
         {
-            return Task.FromResult(Array.Empty<long>());
+            return Task.FromResult(Array.Empty<AppendOutcome>());
         }
         var write = new AppendWrite(address, messages, replayTags, deliveryId, receivedAt);
         return Enqueue(_appends, write, write.Completion);
@@ -79,22 +79,45 @@ public abstract class GatewayStore : IGatewayStore, IAsyncDisposable
     });
 
     /// <summary>One parameter per tag: both dialects take an IN list, and a delivery carries few messages.</summary>
-    public Task<int> CountStoredByAsync(Guid deliveryId, ReadOnlyMemory<byte> replayTags) => Guard(async () =>
+    public Task<Guid?[]> FindReplayTagsAsync(ReadOnlyMemory<byte> replayTags) => Guard(async () =>
     {
         int count = replayTags.Length / ReplayProtection.TagSize;
+        var found = new Guid?[count];
         if (count == 0)
         {
-            return 0;
+            return found;
         }
         await using var connection = await OpenAsync(CancellationToken.None);
         await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT COUNT(*) FROM gateway_replay_tags WHERE delivery_id = @delivery AND tag IN ({string.Join(", ", Enumerable.Range(0, count).Select(i => $"@t{i}"))})";
-        Add(command, "delivery", deliveryId);
+        command.CommandText = $"SELECT tag, delivery_id FROM gateway_replay_tags WHERE tag IN ({string.Join(", ", Enumerable.Range(0, count).Select(i => $"@t{i}"))})";
+        var tags = new byte[count][];
         for (int i = 0; i < count; i++)
         {
-            Add(command, $"t{i}", replayTags.Slice(i * ReplayProtection.TagSize, ReplayProtection.TagSize).ToArray());
+            tags[i] = replayTags.Slice(i * ReplayProtection.TagSize, ReplayProtection.TagSize).ToArray();
+            Add(command, $"t{i}", tags[i]);
         }
-        return Convert.ToInt32(await command.ExecuteScalarAsync());
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            var tag = (byte[])reader.GetValue(0);
+            var delivery = reader.GetGuid(1);
+            for (int i = 0; i < count; i++)
+            {
+                if (tags[i].AsSpan().SequenceEqual(tag))
+                {
+                    found[i] = delivery;
+                }
+            }
+        }
+        return found;
+    });
+
+    public Task<long> TakeIdBlockAsync() => Guard(async () =>
+    {
+        await using var connection = await OpenAsync(CancellationToken.None);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE gateway_id_blocks SET next_block = next_block + 1 RETURNING next_block - 1";
+        return Convert.ToInt64(await command.ExecuteScalarAsync());
     });
 
     public Task<int> CountAsync(string address) => Guard(async () =>

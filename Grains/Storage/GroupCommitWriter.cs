@@ -15,7 +15,7 @@ namespace NymGateway.Grains.Storage;
 public sealed partial class GroupCommitWriter
 {
     /// <summary>Commits one batch in one transaction, synchronously; returns each write's result, in order.</summary>
-    public delegate long[]?[] CommitBatch(DbConnection connection, List<PendingWrite> batch);
+    public delegate AppendOutcome[]?[] CommitBatch(DbConnection connection, List<PendingWrite> batch);
 
     private readonly Channel<PendingWrite> _queue = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Func<CancellationToken, Task<DbConnection>> _open;

@@ -10,17 +10,23 @@ public interface IGatewayStore
     Task CreateSchemaAsync(CancellationToken cancellationToken);
 
     /// <summary>
-    /// Records each message's replay tag and stores the message in the same transaction, unless
-    /// the tag is recorded already; returns, per message, its id or an <see cref="AppendOutcome"/>.
-    /// The tag row remembers <paramref name="deliveryId"/>, so a retry of a committed delivery is
-    /// told apart from a replay.
+    /// Records each message's replay tag and stores the message (unless it has no content) in the
+    /// same transaction, unless the tag is recorded already; returns an outcome per message. The tag
+    /// row remembers <paramref name="deliveryId"/>, so a retry of a committed delivery is told apart
+    /// from a replay.
     /// </summary>
     /// <param name="replayTags">32 bytes per message, in order.</param>
     /// <param name="receivedAt">When the edge received the messages, unix milliseconds.</param>
-    Task<long[]> AppendAsync(string address, IReadOnlyList<byte[]> messages, ReadOnlyMemory<byte> replayTags, Guid deliveryId, long receivedAt);
+    Task<AppendOutcome[]> AppendAsync(string address, IReadOnlyList<NewMessage> messages, ReadOnlyMemory<byte> replayTags, Guid deliveryId, long receivedAt);
 
-    /// <summary>How many of <paramref name="replayTags"/> are recorded for <paramref name="deliveryId"/>: the messages an earlier attempt of that delivery stored.</summary>
-    Task<int> CountStoredByAsync(Guid deliveryId, ReadOnlyMemory<byte> replayTags);
+    /// <summary>Per tag of <paramref name="replayTags"/>, the delivery that recorded it, or null when none did.</summary>
+    Task<Guid?[]> FindReplayTagsAsync(ReadOnlyMemory<byte> replayTags);
+
+    /// <summary>
+    /// Reserves the next block of <see cref="IdBlocks.Size"/> message ids, above every id given
+    /// before, for one inbox activation: ids increase per inbox, across activations and silos.
+    /// </summary>
+    Task<long> TakeIdBlockAsync();
 
     Task<InboxMessage[]> ReadAsync(string address, long afterId, int maxMessages);
 

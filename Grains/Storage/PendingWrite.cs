@@ -3,20 +3,20 @@ namespace NymGateway.Grains.Storage;
 /// <summary>A write queued for the <see cref="GroupCommitWriter"/>; completed (or failed) once its commit is over.</summary>
 public abstract class PendingWrite
 {
-    /// <param name="result">Per message, its id or an <see cref="AppendOutcome"/> (appends); null for deletes.</param>
-    public abstract void Complete(long[]? result);
+    /// <param name="result">Per message, its <see cref="AppendOutcome"/> (appends); null for deletes.</param>
+    public abstract void Complete(AppendOutcome[]? result);
 
     public abstract void Fail(Exception error);
 }
 
 /// <summary>Messages of one delivery to one inbox, with their replay tags.</summary>
-public sealed class AppendWrite(string address, IReadOnlyList<byte[]> messages, ReadOnlyMemory<byte> replayTags, Guid deliveryId, long receivedAt) : PendingWrite
+public sealed class AppendWrite(string address, IReadOnlyList<NewMessage> messages, ReadOnlyMemory<byte> replayTags, Guid deliveryId, long receivedAt) : PendingWrite
 {
-    private readonly TaskCompletionSource<long[]> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<AppendOutcome[]> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public string Address { get; } = address;
 
-    public IReadOnlyList<byte[]> Messages { get; } = messages;
+    public IReadOnlyList<NewMessage> Messages { get; } = messages;
 
     public Guid DeliveryId { get; } = deliveryId;
 
@@ -24,9 +24,9 @@ public sealed class AppendWrite(string address, IReadOnlyList<byte[]> messages, 
 
     public ReadOnlySpan<byte> Tag(int message) => replayTags.Span.Slice(message * ReplayProtection.TagSize, ReplayProtection.TagSize);
 
-    public Task<long[]> Completion => _completion.Task;
+    public Task<AppendOutcome[]> Completion => _completion.Task;
 
-    public override void Complete(long[]? result) => _completion.TrySetResult(result!);
+    public override void Complete(AppendOutcome[]? result) => _completion.TrySetResult(result!);
 
     public override void Fail(Exception error) => _completion.TrySetException(error);
 }
@@ -40,7 +40,7 @@ public sealed class DeleteWrite(IReadOnlyList<long> ids) : PendingWrite
 
     public Task<bool> Completion => _completion.Task;
 
-    public override void Complete(long[]? result) => _completion.TrySetResult(true);
+    public override void Complete(AppendOutcome[]? result) => _completion.TrySetResult(true);
 
     public override void Fail(Exception error) => _completion.TrySetException(error);
 }

@@ -16,27 +16,27 @@ public sealed class PostgresGatewayStore(IOptions<GatewayStoreOptions> options, 
     public override Task CreateSchemaAsync(CancellationToken cancellationToken) =>
         SchemaScripts.ApplyAsync(DataSource, StoreProvider.Postgres, cancellationToken);
 
-    protected override long[]?[] Commit(DbConnection connection, List<PendingWrite> batch) => CommitBatch((NpgsqlConnection)connection, batch);
+    protected override AppendOutcome[]?[] Commit(DbConnection connection, List<PendingWrite> batch) => CommitBatch((NpgsqlConnection)connection, batch);
 
     /// <summary>
-    /// Records the replay tags (the new ones only) and stores the message of each new tag, the
-    /// first copy's if a tag repeats; then says per row whether it was stored now (1), by an
-    /// earlier attempt of the same delivery (0: the statement's snapshot, taken before its own
-    /// inserts, holds the tag with that delivery id) or is a replay (-1).
+    /// Records the replay tags (the new ones only) and stores, under its id, the message of each
+    /// new tag that has content (the first copy's if a tag repeats); then says per row whether it
+    /// was recorded now (1), by an earlier attempt of the same delivery (0: the statement's
+    /// snapshot, taken before its own inserts, holds the tag with that delivery id) or is a replay (-1).
     /// </summary>
     private const string Append = """
         WITH input AS (
-            SELECT * FROM unnest($1::text[], $2::bytea[], $3::bigint[], $4::bytea[], $5::uuid[]) WITH ORDINALITY AS t(address, content, received_at, tag, delivery_id, n)),
+            SELECT * FROM unnest($1::bigint[], $2::text[], $3::bytea[], $4::bigint[], $5::bytea[], $6::uuid[])
+                WITH ORDINALITY AS t(id, address, content, received_at, tag, delivery_id, n)),
         fresh AS (
             INSERT INTO gateway_replay_tags (tag, delivery_id, seen_at) SELECT tag, delivery_id, received_at FROM input ORDER BY n
             ON CONFLICT (tag) DO NOTHING RETURNING tag),
         first AS (
             SELECT DISTINCT ON (tag) n FROM input WHERE tag IN (SELECT tag FROM fresh) ORDER BY tag, n),
         stored AS (
-            INSERT INTO gateway_messages (address, content, received_at)
-            SELECT address, content, received_at FROM input WHERE n IN (SELECT n FROM first) ORDER BY n RETURNING id)
-        SELECT ARRAY(SELECT id FROM stored ORDER BY id),
-               ARRAY(SELECT CASE WHEN n IN (SELECT n FROM first) THEN 1
+            INSERT INTO gateway_messages (id, address, content, received_at)
+            SELECT id, address, content, received_at FROM input WHERE n IN (SELECT n FROM first) AND content IS NOT NULL)
+        SELECT ARRAY(SELECT CASE WHEN n IN (SELECT n FROM first) THEN 1
                                  WHEN EXISTS (SELECT 1 FROM gateway_replay_tags g WHERE g.tag = input.tag AND g.delivery_id = input.delivery_id) THEN 0
                                  ELSE -1 END
                      FROM input ORDER BY n)
@@ -45,14 +45,14 @@ public sealed class PostgresGatewayStore(IOptions<GatewayStoreOptions> options, 
     /// <summary>
     /// PostgreSQL: one INSERT over arrays and one DELETE = ANY for the whole batch, sent as one
     /// Npgsql batch, which the server runs as one implicit transaction: a commit costs a single
-    /// round trip whatever its size. Identity values are drawn in row order, so the returned
-    /// ids, sorted, line up with the stored messages in the order they were sent.
+    /// round trip whatever its size.
     /// </summary>
-    private static long[]?[] CommitBatch(NpgsqlConnection connection, List<PendingWrite> batch)
+    private static AppendOutcome[]?[] CommitBatch(NpgsqlConnection connection, List<PendingWrite> batch)
     {
-        var results = new long[]?[batch.Count];
+        var results = new AppendOutcome[]?[batch.Count];
+        var ids = new List<long>();
         var addresses = new List<string>();
-        var contents = new List<byte[]>();
+        var contents = new List<byte[]?>();
         var receivedAt = new List<long>();
         var tags = new List<byte[]>();
         var deliveries = new List<Guid>();
@@ -64,8 +64,9 @@ public sealed class PostgresGatewayStore(IOptions<GatewayStoreOptions> options, 
                 case AppendWrite append:
                     for (int m = 0; m < append.Messages.Count; m++)
                     {
+                        ids.Add(append.Messages[m].Id);
                         addresses.Add(append.Address);
-                        contents.Add(append.Messages[m]);
+                        contents.Add(append.Messages[m].Content);
                         receivedAt.Add(append.ReceivedAt);
                         tags.Add(append.Tag(m).ToArray());
                         deliveries.Add(append.DeliveryId);
@@ -81,8 +82,9 @@ public sealed class PostgresGatewayStore(IOptions<GatewayStoreOptions> options, 
         if (addresses.Count > 0)
         {
             var insert = new NpgsqlBatchCommand(Append);
+            insert.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. ids] });
             insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. addresses] });
-            insert.Parameters.Add(new NpgsqlParameter<byte[][]> { TypedValue = [.. contents] });
+            insert.Parameters.Add(new NpgsqlParameter<byte[]?[]> { TypedValue = [.. contents] });
             insert.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. receivedAt] });
             insert.Parameters.Add(new NpgsqlParameter<byte[][]> { TypedValue = [.. tags] });
             insert.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. deliveries] });
@@ -94,14 +96,12 @@ public sealed class PostgresGatewayStore(IOptions<GatewayStoreOptions> options, 
             delete.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. deletes] });
             commands.BatchCommands.Add(delete);
         }
-        long[] ids = [];
         int[] states = [];
         using (var reader = commands.ExecuteReader())
         {
             if (addresses.Count > 0 && reader.Read())
             {
-                ids = reader.GetFieldValue<long[]>(0);
-                states = reader.GetFieldValue<int[]>(1);
+                states = reader.GetFieldValue<int[]>(0);
             }
             // Draining the reader runs the remaining commands and ends the implicit transaction.
             while (reader.NextResult())
@@ -110,20 +110,14 @@ public sealed class PostgresGatewayStore(IOptions<GatewayStoreOptions> options, 
         }
 
         int row = 0;
-        int nextId = 0;
         for (int i = 0; i < batch.Count; i++)
         {
             if (batch[i] is AppendWrite append)
             {
-                var outcomes = new long[append.Messages.Count];
+                var outcomes = new AppendOutcome[append.Messages.Count];
                 for (int m = 0; m < outcomes.Length; m++, row++)
                 {
-                    outcomes[m] = states[row] switch
-                    {
-                        1 => ids[nextId++],
-                        0 => AppendOutcome.StoredEarlier,
-                        _ => AppendOutcome.Replayed,
-                    };
+                    outcomes[m] = (AppendOutcome)states[row];
                 }
                 results[i] = outcomes;
             }

@@ -29,7 +29,7 @@ public sealed class SqliteGatewayStore(IOptions<GatewayStoreOptions> options, Si
         return connection;
     }
 
-    protected override long[]?[] Commit(DbConnection connection, List<PendingWrite> batch) => CommitRowByRow(connection, batch);
+    protected override AppendOutcome[]?[] Commit(DbConnection connection, List<PendingWrite> batch) => CommitRowByRow(connection, batch);
 
     private static DbCommand Command(DbConnection connection, DbTransaction transaction, string sql)
     {
@@ -40,11 +40,12 @@ public sealed class SqliteGatewayStore(IOptions<GatewayStoreOptions> options, Si
     }
 
     /// <summary>SQLite: prepared statements, one row at a time, all in one transaction (in-process, so cheap).</summary>
-    private static long[]?[] CommitRowByRow(DbConnection connection, List<PendingWrite> batch)
+    private static AppendOutcome[]?[] CommitRowByRow(DbConnection connection, List<PendingWrite> batch)
     {
-        var results = new long[]?[batch.Count];
+        var results = new AppendOutcome[]?[batch.Count];
         using var transaction = connection.BeginTransaction();
-        using var insert = Command(connection, transaction, "INSERT INTO gateway_messages (address, content, received_at) VALUES (@address, @content, @received) RETURNING id");
+        using var insert = Command(connection, transaction, "INSERT INTO gateway_messages (id, address, content, received_at) VALUES (@id, @address, @content, @received)");
+        var insertId = Add(insert, "id", 0L);
         var address = Add(insert, "address", "");
         var content = Add(insert, "content", Array.Empty<byte>());
         var received = Add(insert, "received", 0L);
@@ -71,7 +72,7 @@ public sealed class SqliteGatewayStore(IOptions<GatewayStoreOptions> options, Si
             switch (batch[i])
             {
                 case AppendWrite append:
-                    var outcomes = new long[append.Messages.Count];
+                    var outcomes = new AppendOutcome[append.Messages.Count];
                     address.Value = append.Address;
                     received.Value = append.ReceivedAt;
                     recordSeen.Value = append.ReceivedAt;
@@ -81,8 +82,14 @@ public sealed class SqliteGatewayStore(IOptions<GatewayStoreOptions> options, Si
                         recordTag.Value = ownerTag.Value = append.Tag(m).ToArray();
                         if (record.ExecuteNonQuery() == 1)
                         {
-                            content.Value = append.Messages[m];
-                            outcomes[m] = Convert.ToInt64(insert.ExecuteScalar());
+                            // A message already pushed has no content: its tag alone is recorded.
+                            if (append.Messages[m].Content is { } bytes)
+                            {
+                                insertId.Value = append.Messages[m].Id;
+                                content.Value = bytes;
+                                insert.ExecuteNonQuery();
+                            }
+                            outcomes[m] = AppendOutcome.Stored;
                         }
                         else
                         {

@@ -10,7 +10,8 @@ namespace NymGateway.Tests.Cluster;
 /// <summary>
 /// Exactly once at the store, on both dialects: a retry of a committed delivery (the silo that took
 /// the first attempt may be dead, its memory gone) stores nothing again and is told apart from a
-/// replay by the delivery id committed with the replay tags.
+/// replay by the delivery id committed with the replay tags. Also what the inboxes rely on: a
+/// pushed message's tag recorded without its content, and ids from blocks that only grow.
 /// </summary>
 [Trait("Category", "Cluster")]
 [Collection(PostgresServer.Collection)]
@@ -43,28 +44,67 @@ public sealed class StoreRetryTests : IAsyncLifetime
     public async Task A_retry_of_a_committed_delivery_through_another_store_instance_stores_nothing_twice(StoreProvider provider)
     {
         var address = Guid.NewGuid().ToString("N");
-        byte[][] messages = [[1], [2], [3]];
-        var tags = System.Security.Cryptography.RandomNumberGenerator.GetBytes(messages.Length * ReplayProtection.TagSize);
+        var tags = System.Security.Cryptography.RandomNumberGenerator.GetBytes(3 * ReplayProtection.TagSize);
         var delivery = Guid.NewGuid();
         long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
-        long[] first;
+        AppendOutcome[] first;
+        NewMessage[] messages;
         await using (var dead = NewStore(provider))
         {
             await dead.CreateSchemaAsync(CancellationToken.None);
+            long id = IdBlocks.FirstId(await dead.TakeIdBlockAsync());
+            messages = [new(id, [1]), new(id + 1, [2]), new(id + 2, [3])];
             first = await dead.AppendAsync(address, messages, tags, delivery, now);
         }
-        Assert.All(first, id => Assert.True(id > 0));
+        Assert.All(first, outcome => Assert.Equal(AppendOutcome.Stored, outcome));
 
         // Another silo's store: no memory of the first attempt but what it committed.
         await using var store = NewStore(provider);
-        Assert.Equal(messages.Length, await store.CountStoredByAsync(delivery, tags));
+        Assert.All(await store.FindReplayTagsAsync(tags), recorder => Assert.Equal(delivery, recorder));
         var retry = await store.AppendAsync(address, messages, tags, delivery, now);
         Assert.Equal(messages.Length, retry.Length);
         Assert.All(retry, outcome => Assert.Equal(AppendOutcome.StoredEarlier, outcome));
         var replay = await store.AppendAsync(address, messages, tags, Guid.NewGuid(), now);
         Assert.All(replay, outcome => Assert.Equal(AppendOutcome.Replayed, outcome));
-        Assert.Equal(0, await store.CountStoredByAsync(Guid.NewGuid(), tags));
-        Assert.Equal(first, (await store.ReadAsync(address, 0, 100)).Select(m => m.Id));
+        Assert.Equal(messages.Select(m => m.Id), (await store.ReadAsync(address, 0, 100)).Select(m => m.Id));
+    }
+
+    [Theory]
+    [InlineData(StoreProvider.Sqlite)]
+    [InlineData(StoreProvider.Postgres)]
+    public async Task A_pushed_message_records_its_tag_and_no_row(StoreProvider provider)
+    {
+        var address = Guid.NewGuid().ToString("N");
+        var tags = System.Security.Cryptography.RandomNumberGenerator.GetBytes(2 * ReplayProtection.TagSize);
+        var delivery = Guid.NewGuid();
+        await using var store = NewStore(provider);
+        await store.CreateSchemaAsync(CancellationToken.None);
+        long id = IdBlocks.FirstId(await store.TakeIdBlockAsync());
+
+        var outcomes = await store.AppendAsync(address, [new(id, null), new(id + 1, [2])], tags, delivery, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        Assert.Equal([AppendOutcome.Stored, AppendOutcome.Stored], outcomes);
+        Assert.Equal([id + 1], (await store.ReadAsync(address, 0, 10)).Select(m => m.Id));
+        Assert.Equal([delivery, delivery], await store.FindReplayTagsAsync(tags));
+    }
+
+    [Fact]
+    public async Task Id_blocks_start_above_the_ids_an_older_database_gave()
+    {
+        await using var store = NewStore(StoreProvider.Sqlite);
+        await store.CreateSchemaAsync(CancellationToken.None);
+        long block = await store.TakeIdBlockAsync();
+        Assert.True(await store.TakeIdBlockAsync() > block);
+
+        // As a database from before inbox ids: rows numbered by the table, no counter yet.
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(_sqliteDirectory, "gateway.sqlite")}"))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"DROP TABLE gateway_id_blocks; INSERT INTO gateway_messages (id, address, content, received_at) VALUES ({(40 * IdBlocks.Size) + 3}, 'old', x'01', 0)";
+            await command.ExecuteNonQueryAsync();
+        }
+        await store.CreateSchemaAsync(CancellationToken.None);
+        Assert.Equal(41, await store.TakeIdBlockAsync());
     }
 }

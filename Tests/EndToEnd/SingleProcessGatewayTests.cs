@@ -1,3 +1,4 @@
+using NymGateway.Grains.Storage;
 using NymGateway.Grains;
 using NymGateway.Nym.Addressing;
 using NymGateway.Nym.Forwarding;
@@ -129,7 +130,7 @@ public sealed class SingleProcessGatewayTests(GatewayFixture fixture) : IClassFi
         await using var client = await RegisteredClientAsync();
         // Committed behind the inbox grain's back: no stream event is ever published for it,
         // as when a silo dies between the commit and the publish.
-        await _gateway.Store.AppendAsync(client.Address, [Message(42)], new byte[ReplayProtection.TagSize], Guid.NewGuid(), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        await _gateway.Store.AppendAsync(client.Address, [new NewMessage(IdBlocks.FirstId(await _gateway.Store.TakeIdBlockAsync()), Message(42))], new byte[ReplayProtection.TagSize], Guid.NewGuid(), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         Assert.Equal(Message(42), await client.ReceivePushAsync(TimeSpan.FromSeconds(5)));
         await WaitUntilAsync(async () => await _gateway.Store.CountAsync(client.Address) == 0);
     }

@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using NymGateway.Grains;
 using Orleans.Concurrency;
 using Orleans.Streams;
@@ -9,7 +8,8 @@ namespace NymGateway.Tests.Grains;
 
 /// <summary>The inbox's policy, against a real SQLite store in an in-process silo: who may receive, how much, replays, and when it announces.</summary>
 [Trait("Category", "Unit")]
-public sealed class InboxPolicyTests(SqliteSiloFixture silo) : IClassFixture<SqliteSiloFixture>
+[Collection(SqliteSiloFixture.Collection)]
+public sealed class InboxPolicyTests(SqliteSiloFixture silo)
 {
     [Fact]
     public async Task A_client_that_never_registered_gets_nothing_stored()
@@ -153,15 +153,4 @@ public sealed class InboxPolicyTests(SqliteSiloFixture silo) : IClassFixture<Sql
 
     private static List<string> FullReports(string client) =>
         [.. Logs.Lines.Where(l => l.Contains("is full", StringComparison.Ordinal) && l.Contains(new ClientAddressPrefix(client).ToString(), StringComparison.Ordinal))];
-
-    /// <summary>Counted in the database itself, not through the grain under test.</summary>
-    private static async Task<long> StoredAsync(string client)
-    {
-        await using var connection = new SqliteConnection($"Data Source={DatabasePath}");
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM gateway_messages WHERE address = @a";
-        command.Parameters.AddWithValue("a", client);
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
 }

@@ -14,11 +14,16 @@ namespace NymGateway.Tests.Grains;
 /// <summary>
 /// One in-process silo with the gateway's grains on a real SQLite store (a fresh file), an inbox
 /// limit of <see cref="Limit"/> messages, and a recording logger. Tests use fresh client addresses,
-/// so they share it.
+/// so every class of the collection shares one.
 /// </summary>
 public sealed class SqliteSiloFixture : IAsyncLifetime
 {
+    public const string Collection = "SQLite silo";
+
     public const int Limit = 5;
+
+    /// <summary>Long enough that a test acknowledges a held message well within it.</summary>
+    public static readonly TimeSpan OnlineWriteDelay = TimeSpan.FromSeconds(2);
 
     private static readonly string Directory = Path.Combine(Path.GetTempPath(), "nym-gateway-grain-tests", Guid.NewGuid().ToString("N"));
 
@@ -57,6 +62,29 @@ public sealed class SqliteSiloFixture : IAsyncLifetime
         return Client.GetGrain<IInboxGrain>(client);
     }
 
+    /// <summary>A registered client some session holds: its inbox pushes before it writes.</summary>
+    public async Task<IInboxGrain> ConnectedInboxAsync(string client)
+    {
+        var inbox = await RegisteredInboxAsync(client);
+        await Client.GetGrain<IClientGrain>(client).TakeOver(Guid.NewGuid());
+        return inbox;
+    }
+
+    /// <summary>Counted in the database itself, not through the grain under test.</summary>
+    public static async Task<long> CountAsync(string sql, string parameter, object value)
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={DatabasePath}");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Parameters.AddWithValue(parameter, value);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    public static Task<long> StoredAsync(string client) => CountAsync("SELECT COUNT(*) FROM gateway_messages WHERE address = @a", "a", client);
+
+    public static Task<long> TagsRecordedAsync(Guid delivery) => CountAsync("SELECT COUNT(*) FROM gateway_replay_tags WHERE delivery_id = @d", "d", delivery);
+
     public static Immutable<byte[][]> Messages(int count) => new(Enumerable.Range(0, count).Select(i => BitConverter.GetBytes(i)).ToArray());
 
     /// <summary>Fresh replay tags, one per message: the packets of a new delivery.</summary>
@@ -74,7 +102,7 @@ public sealed class SqliteSiloFixture : IAsyncLifetime
             {
                 Provider = StoreProvider.Sqlite,
                 ConnectionString = $"Data Source={DatabasePath}",
-                Retention = new InboxRetention { MaxMessagesPerInbox = Limit, SweepInterval = TimeSpan.FromMilliseconds(500) },
+                Retention = new InboxRetention { MaxMessagesPerInbox = Limit, SweepInterval = TimeSpan.FromMilliseconds(500), OnlineWriteDelay = OnlineWriteDelay },
             };
             silo.AddGatewayGrains(store, new NotificationStreamOptions());
         }
@@ -85,3 +113,6 @@ public sealed class SqliteSiloFixture : IAsyncLifetime
         public void Configure(Microsoft.Extensions.Configuration.IConfiguration configuration, IClientBuilder client) => client.AddNotificationStreams(InboxStreams.Provider);
     }
 }
+
+[CollectionDefinition(SqliteSiloFixture.Collection)]
+public sealed class SqliteSiloCollection : ICollectionFixture<SqliteSiloFixture>;

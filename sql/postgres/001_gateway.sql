@@ -8,7 +8,7 @@ CREATE TABLE IF NOT EXISTS gateway_clients (
     registered_at  BIGINT NOT NULL                 -- unix milliseconds
 );
 
--- Undelivered messages; id gives arrival order across the whole gateway.
+-- Undelivered messages; id (given by the inbox, see 006_inbox_ids.sql) gives arrival order per client.
 CREATE TABLE IF NOT EXISTS gateway_messages (
     id           BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     address      TEXT   NOT NULL,
