@@ -1,5 +1,5 @@
-using NymGateway.Grains.Storage;
 using NymGateway.Grains;
+using NymGateway.Grains.Storage;
 using NymGateway.Nym.Addressing;
 using NymGateway.Nym.Forwarding;
 using NymGateway.Nym.Framing;
