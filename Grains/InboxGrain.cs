@@ -418,7 +418,7 @@ public sealed partial class InboxGrain(IGatewayStore store, IOptions<GatewayStor
     public async Task Acknowledge(long[] ids)
     {
         var written = new List<long>(ids.Length);
-        List<(HeldDelivery Delivery, Task Writing, long Id)>? late = null;
+        List<(HeldDelivery Delivery, Task<AppendOutcome[]> Writing, long Id)>? late = null;
         foreach (long id in ids)
         {
             if (!_heldMessages.TryGetValue(id, out var held))
@@ -436,14 +436,14 @@ public sealed partial class InboxGrain(IGatewayStore store, IOptions<GatewayStor
         }
         foreach (var (held, writing, id) in late ?? [])
         {
-            await writing.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
-            if (_heldMessages.ContainsKey(id))
+            await ((Task)writing).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
+            if (writing.IsCompletedSuccessfully)
             {
-                held.MarkPushed(id); // the write failed: still held
+                written.Add(id);
             }
             else
             {
-                written.Add(id);
+                held.MarkPushed(id); // the write failed: still held, now only its tag is to be written
             }
         }
         await store.DeleteAsync(written);

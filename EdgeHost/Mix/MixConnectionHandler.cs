@@ -9,8 +9,10 @@ using NymGateway.Nym.Framing;
 namespace NymGateway.EdgeHost.Mix;
 
 /// <summary>
-/// One mix node's TCP connection: decodes frames straight from the pipe, hands complete frames
-/// to <see cref="PacketIngest"/> in batches, and only then lets the pipe move past them. A frame
+/// One mix node's TCP connection: decodes frames straight from the pipe, copies complete frames
+/// into a pooled batch and hands it to <see cref="PacketIngest"/>; up to
+/// <see cref="EdgeLimits.MaxBatchesInFlight"/> batches are under way while the next is read, and
+/// a full window stops reading (back-pressure to the mix node). A frame
 /// with an unknown size or mode byte closes the connection, as 0.9.2 closes it. When the host
 /// stops, or the connection sent nothing for the idle timeout, it stores the frames it already
 /// received and closes. Connections past the per-IP or total limit are closed at once.
@@ -65,74 +67,110 @@ public sealed class MixConnectionHandler(
     private async Task ReadFramesAsync(ConnectionContext connection)
     {
         var input = connection.Transport.Input;
-        var batch = new List<ReceivedPacket>();
         var frames = new List<SphinxFrame>();
+        var inFlight = new Queue<Task>();
+        Task previousSent = Task.CompletedTask;
         var idleTimeout = options.Value.Limits.MixConnectionIdleTimeout;
         long lastReceived = time.GetTimestamp();
         // Armed only while waiting for the peer: time spent storing (or waiting for the forwarder) is not idleness.
         using var idle = time.CreateTimer(_ => input.CancelPendingRead(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        while (true)
+        try
         {
-            idle.Change(idleTimeout, Timeout.InfiniteTimeSpan);
-            var result = await input.ReadAsync();
-            idle.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-            if (!result.IsCanceled)
+            while (true)
             {
-                lastReceived = time.GetTimestamp();
-            }
-            // A cancelled read is the drain or the idle timer; one that raced with new data is neither, and reads on.
-            bool idleExpired = result.IsCanceled && time.GetElapsedTime(lastReceived) >= idleTimeout;
-            var buffer = result.Buffer;
-            var status = Collect(ref buffer, frames, batch, out var error, out var storage);
-            try
-            {
-                if (batch.Count > 0)
+                idle.Change(idleTimeout, Timeout.InfiniteTimeSpan);
+                var result = await input.ReadAsync();
+                idle.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+                if (!result.IsCanceled)
                 {
-                    await ingest.IngestAsync(batch);
+                    lastReceived = time.GetTimestamp();
                 }
-            }
-            finally
-            {
-                if (storage is not null)
+                // A cancelled read is the drain or the idle timer; one that raced with new data is neither, and reads on.
+                bool idleExpired = result.IsCanceled && time.GetElapsedTime(lastReceived) >= idleTimeout;
+                var buffer = result.Buffer;
+                var status = Collect(ref buffer, frames, out var error, out var batch);
+                if (batch is not null)
                 {
-                    ArrayPool<byte>.Shared.Return(storage);
+                    // The frames are copied out, so the pipe moves on while the batch is stored.
+                    var sent = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    inFlight.Enqueue(IngestAsync(batch, previousSent, sent));
+                    previousSent = sent.Task;
                 }
-                batch.Clear();
-            }
 
-            if (status == FrameStatus.Error)
-            {
-                // Remote garbage is the peer's problem, not ours: a warning, throttled.
-                if (_corruptedLog.TryEnter())
+                if (status == FrameStatus.Error)
                 {
-                    logger.MixConnectionCorrupted(connection.RemoteEndPoint, error);
-                }
-                input.AdvanceTo(buffer.End);
-                return;
-            }
-            bool moreFrames = status == FrameStatus.Frame;
-            input.AdvanceTo(buffer.Start, moreFrames ? buffer.Start : buffer.End);
-            if ((result.IsCompleted || idleExpired || drain.Draining.IsCancellationRequested) && !moreFrames)
-            {
-                // Only once every complete frame received has been stored.
-                if (idleExpired)
-                {
-                    metrics.ConnectionsTimedOut.Add(1, GatewayMetrics.MixListener);
-                    if (_idleLog.TryEnter())
+                    // Remote garbage is the peer's problem, not ours: a warning, throttled.
+                    if (_corruptedLog.TryEnter())
                     {
-                        logger.MixConnectionIdle(connection.RemoteEndPoint, idleTimeout);
+                        logger.MixConnectionCorrupted(connection.RemoteEndPoint, error);
                     }
+                    input.AdvanceTo(buffer.End);
+                    return;
                 }
-                logger.MixConnectionClosed(connection.RemoteEndPoint);
-                return;
+                bool moreFrames = status == FrameStatus.Frame;
+                input.AdvanceTo(buffer.Start, moreFrames ? buffer.Start : buffer.End);
+                while (inFlight.Count >= options.Value.Limits.MaxBatchesInFlight)
+                {
+                    await inFlight.Dequeue();
+                }
+                if ((result.IsCompleted || idleExpired || drain.Draining.IsCancellationRequested) && !moreFrames)
+                {
+                    if (idleExpired)
+                    {
+                        metrics.ConnectionsTimedOut.Add(1, GatewayMetrics.MixListener);
+                        if (_idleLog.TryEnter())
+                        {
+                            logger.MixConnectionIdle(connection.RemoteEndPoint, idleTimeout);
+                        }
+                    }
+                    logger.MixConnectionClosed(connection.RemoteEndPoint);
+                    return;
+                }
             }
+        }
+        finally
+        {
+            // Only once every complete frame received has been stored.
+            await Task.WhenAll(inFlight);
         }
     }
 
-    /// <summary>Decodes every complete frame (up to the batch size) and copies their packets into one pooled buffer.</summary>
-    private FrameStatus Collect(ref ReadOnlySequence<byte> buffer, List<SphinxFrame> frames, List<ReceivedPacket> batch, out FrameError error, out byte[]? storage)
+    /// <summary>
+    /// Unwraps one batch (while earlier ones are delivered), gives its pooled buffer back, then
+    /// sends its grain calls once the previous batch sent its own: the inboxes number messages in
+    /// the order the connection received them.
+    /// </summary>
+    private async Task IngestAsync(ReceivedBatch batch, Task previousSent, TaskCompletionSource sent)
     {
-        storage = null;
+        try
+        {
+            UnwrappedBatch unwrapped;
+            try
+            {
+                unwrapped = await ingest.UnwrapAsync(batch.Packets);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(batch.Storage);
+            }
+            await previousSent;
+            var delivering = ingest.DeliverAsync(unwrapped);
+            sent.TrySetResult();
+            await delivering;
+        }
+        finally
+        {
+            sent.TrySetResult();
+        }
+    }
+
+    /// <summary>Packets copied into one pooled buffer.</summary>
+    private sealed record ReceivedBatch(List<ReceivedPacket> Packets, byte[] Storage);
+
+    /// <summary>Decodes every complete frame (up to the batch size) and copies their packets into one pooled buffer.</summary>
+    private FrameStatus Collect(ref ReadOnlySequence<byte> buffer, List<SphinxFrame> frames, out FrameError error, out ReceivedBatch? batch)
+    {
+        batch = null;
         error = default;
         frames.Clear();
         var status = FrameStatus.NeedMoreData;
@@ -152,15 +190,17 @@ public sealed class MixConnectionHandler(
             return status;
         }
 
-        storage = ArrayPool<byte>.Shared.Rent((int)bytes);
+        var storage = ArrayPool<byte>.Shared.Rent((int)bytes);
+        var packets = new List<ReceivedPacket>(frames.Count);
         int offset = 0;
         foreach (var frame in frames)
         {
             int length = (int)frame.Packet.Length;
             frame.Packet.CopyTo(storage.AsSpan(offset));
-            batch.Add(new ReceivedPacket(frame.Size, frame.Mode, storage, offset, length));
+            packets.Add(new ReceivedPacket(frame.Size, frame.Mode, storage, offset, length));
             offset += length;
         }
+        batch = new ReceivedBatch(packets, storage);
         return status;
     }
 }

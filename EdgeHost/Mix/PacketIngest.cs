@@ -13,10 +13,10 @@ using Polly;
 namespace NymGateway.EdgeHost.Mix;
 
 /// <summary>
-/// Turns a batch of packets from the mixnet into committed inbox messages: final-hop Sphinx
-/// processing on all cores, one grain call per destination client, SURB-ACKs forwarded once the
-/// messages are durable (waiting while their hop's queue is full). A failed delivery is retried
-/// until the host stops, so the mix connection only moves on once its packets are stored. Replays
+/// Turns a batch of packets from the mixnet into inbox messages: final-hop Sphinx processing on
+/// all cores, one grain call per destination client, SURB-ACKs forwarded once the messages are
+/// delivered or durable (waiting while their hop's queue is full). A failed delivery is retried
+/// until the host stops, so the mix connection's window only moves on once its packets are stored. Replays
 /// are dropped, and their SURB-ACKs with them: copies this edge saw by its own filter, copies any
 /// edge stored (also before a restart) by the inbox's answer.
 /// </summary>
@@ -66,11 +66,15 @@ public sealed class PacketIngest(
     private static CancellationToken FirstAttemptAlwaysRuns(CancellationToken stopping) =>
         stopping.IsCancellationRequested ? CancellationToken.None : stopping;
 
-    public async Task IngestAsync(IReadOnlyList<ReceivedPacket> packets)
+    /// <summary>
+    /// Unwraps a batch on all cores and drops what this edge's filter saw before; the packets'
+    /// buffer is free once this completes. <see cref="DeliverAsync(UnwrappedBatch)"/> then delivers it.
+    /// </summary>
+    public async Task<UnwrappedBatch> UnwrapAsync(IReadOnlyList<ReceivedPacket> packets)
     {
         metrics.PacketsReceived.Add(packets.Count);
         long receivedAt = time.GetUtcNow().ToUnixTimeMilliseconds();
-        var processed = await UnwrapAsync(packets);
+        var processed = await UnwrapInChunksAsync(packets);
 
         var byClient = new Dictionary<string, List<ProcessedFinalHop>>();
         int replayed = 0;
@@ -95,9 +99,16 @@ public sealed class PacketIngest(
             group.Add(hop);
         }
         DroppedReplays(replayed, "this edge's filter");
-
-        await Task.WhenAll(byClient.Select(pair => DeliverAsync(pair.Key, pair.Value, receivedAt)));
+        return new UnwrappedBatch(byClient, receivedAt);
     }
+
+    /// <summary>
+    /// One call per destination client, all sent before this returns its task (so a connection
+    /// that delivers its batches in turn keeps their order); completes once every message is
+    /// delivered or durable and its SURB-ACK forwarded.
+    /// </summary>
+    public Task DeliverAsync(UnwrappedBatch batch) =>
+        Task.WhenAll(batch.ByClient.Select(pair => DeliverAsync(pair.Key, pair.Value, batch.ReceivedAt)));
 
     private void DroppedReplays(int count, string where)
     {
@@ -116,7 +127,7 @@ public sealed class PacketIngest(
     /// Unwraps the batch in one chunk per core. The chunks are queued work items, never a
     /// blocking Parallel.For, so mix connections and Orleans do not starve the thread pool.
     /// </summary>
-    private async Task<ProcessedFinalHop?[]> UnwrapAsync(IReadOnlyList<ReceivedPacket> packets)
+    private async Task<ProcessedFinalHop?[]> UnwrapInChunksAsync(IReadOnlyList<ReceivedPacket> packets)
     {
         var results = new ProcessedFinalHop?[packets.Count];
         int chunks = Math.Min(Environment.ProcessorCount, packets.Count);
@@ -210,3 +221,6 @@ public sealed class PacketIngest(
         }
     }
 }
+
+/// <summary>A batch's new final hops by destination client (base58), and when the edge received them (unix milliseconds).</summary>
+public sealed record UnwrappedBatch(Dictionary<string, List<ProcessedFinalHop>> ByClient, long ReceivedAt);

@@ -25,6 +25,13 @@ public sealed class FaultScenarioTests(ITestOutputHelper output)
     private static readonly TimeSpan Pause = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(3);
 
+    /// <summary>
+    /// How long before a kill a message may have been sent and still be pushed twice: its push and
+    /// its acknowledgement, or its 50 ms hold and write, were under way on the killed silo. Generous,
+    /// for a loaded machine where a delivery can take seconds.
+    /// </summary>
+    private static readonly TimeSpan CrashWindow = TimeSpan.FromSeconds(10);
+
     /// <summary>"A couple of seconds": what a 0.9.2 client's 1.5 s patience and a mix node's retransmission can bear.</summary>
     private const long RecoveryBound = 3000;
 
@@ -63,7 +70,8 @@ public sealed class FaultScenarioTests(ITestOutputHelper output)
             // At least 2 s of the offered 100 packets/s acknowledged: on a busy machine a 12 s stall can hold most of a short scenario's packets unacknowledged (seen: 559 of 1,770 in CI).
             Assert.True(ledger.AckedCount > 200, $"too little traffic to judge: {ledger.Summary()}");
             Assert.Empty(ledger.Missing);
-            Assert.Empty(ledger.Duplicates);
+            // The stated window (README, crash semantics): only a message pushed shortly before its inbox's silo was killed may arrive twice.
+            Assert.Empty(ledger.UnexplainedDuplicates(CrashWindow));
             Assert.Equal(0, ledger.AckCopies);
             Assert.Equal(0, ledger.Unknown);
             Assert.Equal(0, run.Exhausted);
@@ -187,6 +195,7 @@ public sealed class FaultScenarioTests(ITestOutputHelper output)
         foreach (int i in new[] { 0, 1, 0 })
         {
             run.Cluster.Silo(i).Kill();
+            run.Ledger.Crashed();
             run.Say($"silo{i + 1} killed (SIGKILL)");
             await Task.Delay(Settle);
             await run.Cluster.StartSiloAsync(i);

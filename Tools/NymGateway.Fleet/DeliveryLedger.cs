@@ -14,6 +14,7 @@ public sealed class DeliveryLedger
     private readonly ConcurrentDictionary<int, (int Edge, int Client, long At)> _sent = new();
     private readonly ConcurrentDictionary<int, long> _acked = new();
     private readonly ConcurrentDictionary<int, int> _received = new();
+    private readonly ConcurrentBag<long> _crashes = [];
     private int _next = -1;
     private int _ackCopies;
 
@@ -49,6 +50,17 @@ public sealed class DeliveryLedger
 
     /// <summary>SURB-ACKs that reached the mix node more than once (a message stored twice forwards its ACK twice).</summary>
     public int AckCopies => Volatile.Read(ref _ackCopies);
+
+    /// <summary>Notes that a host holding inboxes died now (kill -9): what it pushed but had not yet written may be pushed again.</summary>
+    public void Crashed() => _crashes.Add(Now);
+
+    /// <summary>
+    /// Messages received more than once that the crash semantics do not explain: more than twice,
+    /// or sent outside <paramref name="window"/> before a crash (pushed, its inbox's silo died
+    /// before the push was written down, and the edge's retry reached a new activation).
+    /// </summary>
+    public IReadOnlyList<int> UnexplainedDuplicates(TimeSpan window) =>
+        [.. Duplicates.Where(d => d.Value > 2 || !_crashes.Any(c => _sent[d.Key].At <= c && c - _sent[d.Key].At <= window.TotalMilliseconds)).Select(d => d.Key).Order()];
 
     /// <summary>Received messages that were never sent: a corrupted sequence number.</summary>
     public int Unknown => _received.Keys.Count(s => !_sent.ContainsKey(s));
