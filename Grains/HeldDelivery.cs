@@ -15,6 +15,7 @@ internal sealed class HeldDelivery(Guid id, InboxMessage[] messages, byte[] repl
     private readonly bool[] _pushed = new bool[messages.Length];
     private readonly TaskCompletionSource _allPushed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _unpushed = messages.Length;
+    private AppendOutcome[] _outcomes = [];
 
     public Guid Id => id;
 
@@ -48,6 +49,12 @@ internal sealed class HeldDelivery(Guid id, InboxMessage[] messages, byte[] repl
     /// <summary>What to write: content for the messages not yet pushed, the replay tag alone for the others.</summary>
     public NewMessage[] ToWrite() =>
         [.. messages.Select((m, i) => new NewMessage(m.Id, _pushed[i] ? null : m.Content))];
+
+    /// <summary>Records the write's outcome per message.</summary>
+    public void Written(AppendOutcome[] outcomes) => _outcomes = outcomes;
+
+    /// <summary>The messages the write stored now (not copies, not an earlier attempt's).</summary>
+    public InboxMessage[] Stored() => [.. messages.Where((_, i) => i < _outcomes.Length && _outcomes[i] == AppendOutcome.Stored)];
 
     /// <summary>The delivery's answer; <paramref name="outcomes"/> (of the write, per message; empty when not waited for) may add replays.</summary>
     public DeliveryResult Result(AppendOutcome[] outcomes)

@@ -33,6 +33,14 @@ public sealed partial class InboxGrain(IGatewayStore store, IOptions<GatewayStor
     private long _nextId;
     private long _idsEnd;
     private readonly RecentDeliveries _recent = new(64);
+
+    /// <summary>
+    /// The delivery that came last has its ids / has sent its announcement (or found the client
+    /// offline): the next waits for it, so ids follow the order deliveries came in, and a session
+    /// hears of them in id order (an edge skips an announced id below one it pushed).
+    /// </summary>
+    private Task _numbered = Task.CompletedTask;
+    private Task _announced = Task.CompletedTask;
     private readonly Dictionary<Guid, Task<DeliveryResult>> _underway = [];
     private readonly Dictionary<Guid, HeldDelivery> _heldDeliveries = [];
     private readonly Dictionary<long, HeldDelivery> _heldMessages = [];
@@ -108,6 +116,36 @@ public sealed partial class InboxGrain(IGatewayStore store, IOptions<GatewayStor
             // Its first attempt pushed them and then failed to write: this one writes, and pushes nothing again.
             return await WriteAsync(pushed);
         }
+        // Deliveries overlap while they look things up and write, but number and announce in the order they came.
+        var turns = new Turns(new Turn(_numbered), new Turn(_announced));
+        (_numbered, _announced) = (turns.Numbering.Done, turns.Announcing.Done);
+        try
+        {
+            return await DeliverInTurnAsync(deliveryId, messages, replayTags, receivedAt, turns);
+        }
+        finally
+        {
+            turns.Numbering.End();
+            turns.Announcing.End();
+        }
+    }
+
+    /// <summary>A delivery's place in one line: it waits for the one before, and ends its own.</summary>
+    private sealed class Turn(Task previous)
+    {
+        private readonly TaskCompletionSource _done = new();
+
+        public Task Previous => previous;
+
+        public Task Done => _done.Task;
+
+        public void End() => _done.TrySetResult();
+    }
+
+    private sealed record Turns(Turn Numbering, Turn Announcing);
+
+    private async Task<DeliveryResult> DeliverInTurnAsync(Guid deliveryId, byte[][] messages, byte[] replayTags, long receivedAt, Turns turns)
+    {
         await (_loading ??= LoadClientAsync());
         if (!_registered)
         {
@@ -121,8 +159,9 @@ public sealed partial class InboxGrain(IGatewayStore store, IOptions<GatewayStor
         }
         var delivery = new Delivery(deliveryId, messages[..accepted], replayTags.AsMemory(0, accepted * ReplayProtection.TagSize), receivedAt, messages.Length - accepted);
         _stored += accepted;
-        return _online ? await PushThenWriteAsync(delivery) : await WriteThenAnnounceAsync(delivery);
+        return await AcceptAsync(delivery, _online, turns);
     }
+
 
     /// <summary>What one delivery brought, as far as the inbox accepted it.</summary>
     private sealed record Delivery(Guid Id, byte[][] Messages, ReadOnlyMemory<byte> Tags, long ReceivedAt, int Refused)
@@ -156,131 +195,133 @@ public sealed partial class InboxGrain(IGatewayStore store, IOptions<GatewayStor
         return Math.Min(room, offered);
     }
 
-    /// <summary>The client is offline: written first, announced if it connected meanwhile.</summary>
-    private async Task<DeliveryResult> WriteThenAnnounceAsync(Delivery delivery)
-    {
-        int count = delivery.Messages.Length;
-        long first = await TakeIdsAsync(count);
-        var write = new NewMessage[count];
-        for (int i = 0; i < count; i++)
-        {
-            write[i] = new NewMessage(first + i, delivery.Messages[i]);
-        }
-        var tags = TagsUnderway(delivery.Tags);
-        AppendOutcome[] outcomes;
-        try
-        {
-            outcomes = await store.AppendAsync(Address, write, delivery.Tags, delivery.Id, delivery.ReceivedAt);
-        }
-        catch
-        {
-            _stored -= count;
-            throw;
-        }
-        finally
-        {
-            _tagsUnderway.ExceptWith(tags);
-        }
-        var fresh = new List<InboxMessage>(count);
-        var replayed = new List<int>();
-        for (int i = 0; i < count; i++)
-        {
-            switch (outcomes[i])
-            {
-                case AppendOutcome.Stored:
-                    fresh.Add(new InboxMessage(write[i].Id, delivery.Messages[i], delivery.ReceivedAt));
-                    break;
-                case AppendOutcome.Replayed:
-                    replayed.Add(i);
-                    break;
-            }
-        }
-        _stored -= count - fresh.Count;
-        if (_online && fresh.Count > 0)
-        {
-            await Announce([.. fresh]);
-        }
-        return Result(count, delivery.Refused, replayed);
-    }
-
     /// <summary>
-    /// The client is connected: announced at once and held until pushed or the write delay ends.
-    /// Copies of packets recorded before (in the store, or accepted here and not yet written) are
-    /// dropped first, so what is pushed is what would be stored.
+    /// Screens out copies, numbers and holds the rest (a drain sees them from now on), then: for a
+    /// connected client, announces them and waits for their push or the write delay before the
+    /// write; for one offline, writes them and announces what was stored if it connected meanwhile.
     /// </summary>
-    private async Task<DeliveryResult> PushThenWriteAsync(Delivery delivery)
+    private async Task<DeliveryResult> AcceptAsync(Delivery delivery, bool online, Turns turns)
     {
         int count = delivery.Messages.Length;
-        var keys = new UInt128[count];
-        var fresh = new bool[count];
-        for (int i = 0; i < count; i++)
+        var screen = online ? await ScreenAsync(delivery) : ScreenUnderway(delivery);
+        int fresh = count - screen.Replayed.Count - screen.StoredEarlier;
+        _stored -= count - fresh;
+        if (fresh == 0)
         {
-            keys[i] = TagKey(delivery.Tag(i));
-            fresh[i] = _tagsUnderway.Add(keys[i]);
+            return Result(count, delivery.Refused, screen.Replayed);
         }
-        var replayed = new List<int>();
-        int storedEarlier = 0;
+        HeldDelivery held;
         try
         {
-            var recorded = await store.FindReplayTagsAsync(delivery.Tags);
-            for (int i = 0; i < count; i++)
-            {
-                if (!fresh[i] || recorded[i] is not null)
-                {
-                    if (recorded[i] == delivery.Id)
-                    {
-                        storedEarlier++;
-                    }
-                    else
-                    {
-                        replayed.Add(i);
-                    }
-                    if (fresh[i])
-                    {
-                        _tagsUnderway.Remove(keys[i]);
-                        fresh[i] = false;
-                    }
-                }
-            }
-            int held = count - replayed.Count - storedEarlier;
-            _stored -= replayed.Count + storedEarlier;
-            if (held == 0)
-            {
-                return Result(count, delivery.Refused, replayed);
-            }
-            long first = await TakeIdsAsync(held);
-            var messages = new InboxMessage[held];
-            var tags = new byte[held * ReplayProtection.TagSize];
-            var positions = new int[held];
+            await turns.Numbering.Previous;
+            long first = await TakeIdsAsync(fresh);
+            var messages = new InboxMessage[fresh];
+            var tags = new byte[fresh * ReplayProtection.TagSize];
+            var positions = new int[fresh];
             for (int i = 0, h = 0; i < count; i++)
             {
-                if (fresh[i])
+                if (screen.Fresh[i])
                 {
                     messages[h] = new InboxMessage(first + h, delivery.Messages[i], delivery.ReceivedAt);
                     delivery.Tag(i).CopyTo(tags.AsSpan(h * ReplayProtection.TagSize));
                     positions[h++] = i;
                 }
             }
-            var delivered = new HeldDelivery(delivery.Id, messages, tags, positions, count, delivery.Refused, replayed);
-            Hold(delivered);
-            await Announce(messages);
-            await Task.WhenAny(delivered.AllPushed, Task.Delay(Options.Retention.OnlineWriteDelay));
-            return await WriteAsync(delivered);
+            held = new HeldDelivery(delivery.Id, messages, tags, positions, count, delivery.Refused, screen.Replayed);
         }
-        catch when (!_heldDeliveries.ContainsKey(delivery.Id))
+        catch
         {
             // Nothing held: nothing of this attempt stays.
-            for (int i = 0; i < count; i++)
+            foreach (var key in screen.Keys)
             {
-                if (fresh[i])
-                {
-                    _tagsUnderway.Remove(keys[i]);
-                }
+                _tagsUnderway.Remove(key);
             }
-            _stored -= count - replayed.Count - storedEarlier;
+            _stored -= fresh;
             throw;
         }
+        Hold(held);
+        turns.Numbering.End();
+        if (online)
+        {
+            await AnnounceInTurnAsync(held.Messages, turns.Announcing);
+            await Task.WhenAny(held.AllPushed, Task.Delay(Options.Retention.OnlineWriteDelay));
+            return await WriteAsync(held);
+        }
+        var result = await WriteAsync(held);
+        await AnnounceInTurnAsync(_online ? held.Stored() : [], turns.Announcing);
+        return result;
     }
+
+    /// <summary>Sends the announcement after the previous delivery's; the next may send its own once this one's is sent.</summary>
+    private async Task AnnounceInTurnAsync(InboxMessage[] messages, Turn turn)
+    {
+        await turn.Previous;
+        var announcing = messages.Length > 0 ? Announce(messages) : Task.CompletedTask;
+        turn.End();
+        await announcing;
+    }
+
+    /// <summary>Which messages are fresh, which copies: here, of messages accepted and not yet written (synchronously, so two copies never both pass).</summary>
+    private Screen ScreenUnderway(Delivery delivery)
+    {
+        int count = delivery.Messages.Length;
+        var screen = new Screen(new bool[count], new UInt128[count], [], 0);
+        for (int i = 0; i < count; i++)
+        {
+            screen.Keys[i] = TagKey(delivery.Tag(i));
+            screen.Fresh[i] = _tagsUnderway.Add(screen.Keys[i]);
+            if (!screen.Fresh[i])
+            {
+                screen.Replayed.Add(i);
+            }
+        }
+        return screen;
+    }
+
+    /// <summary>
+    /// Before a push: also the copies the store recorded (one read), so what is pushed is what
+    /// would be stored; a tag recorded by this very delivery is an earlier attempt's, not a copy.
+    /// </summary>
+    private async Task<Screen> ScreenAsync(Delivery delivery)
+    {
+        var screen = ScreenUnderway(delivery);
+        Guid?[] recorded;
+        try
+        {
+            recorded = await store.FindReplayTagsAsync(delivery.Tags);
+        }
+        catch
+        {
+            foreach (var (key, i) in screen.Keys.Select((k, i) => (k, i)).Where(k => screen.Fresh[k.i]))
+            {
+                _tagsUnderway.Remove(key);
+            }
+            _stored -= delivery.Messages.Length;
+            throw;
+        }
+        int storedEarlier = 0;
+        for (int i = 0; i < recorded.Length; i++)
+        {
+            if (screen.Fresh[i] && recorded[i] is { } recorder)
+            {
+                screen.Fresh[i] = false;
+                _tagsUnderway.Remove(screen.Keys[i]);
+                if (recorder == delivery.Id)
+                {
+                    storedEarlier++;
+                }
+                else
+                {
+                    screen.Replayed.Add(i);
+                }
+            }
+        }
+        screen.Replayed.Sort();
+        return screen with { StoredEarlier = storedEarlier };
+    }
+
+    /// <summary>A delivery's messages, screened: which are fresh, their tags' keys, the positions of copies, and how many an earlier attempt stored.</summary>
+    private sealed record Screen(bool[] Fresh, UInt128[] Keys, List<int> Replayed, int StoredEarlier);
 
     private void Hold(HeldDelivery delivery)
     {
@@ -320,6 +361,7 @@ public sealed partial class InboxGrain(IGatewayStore store, IOptions<GatewayStor
         try
         {
             var outcomes = await writing;
+            delivery.Written(outcomes);
             Release(delivery);
             _stored -= outcomes.Count(o => o != AppendOutcome.Stored);
             return delivery.Result(outcomes);
@@ -350,21 +392,6 @@ public sealed partial class InboxGrain(IGatewayStore store, IOptions<GatewayStor
 
     private static DeliveryResult Result(int accepted, int refused, List<int> replayed) =>
         new(accepted - replayed.Count, refused, replayed.Count == 0 ? null : [.. replayed]);
-
-    /// <summary>Marks the delivery's tags as underway; returns them, to unmark.</summary>
-    private List<UInt128> TagsUnderway(ReadOnlyMemory<byte> tags)
-    {
-        var added = new List<UInt128>();
-        for (int i = 0; i < tags.Length / ReplayProtection.TagSize; i++)
-        {
-            var key = TagKey(tags.Span.Slice(i * ReplayProtection.TagSize, ReplayProtection.TagSize));
-            if (_tagsUnderway.Add(key))
-            {
-                added.Add(key);
-            }
-        }
-        return added;
-    }
 
     private static UInt128 TagKey(ReadOnlySpan<byte> tag) => BinaryPrimitives.ReadUInt128LittleEndian(tag);
 

@@ -60,6 +60,7 @@ public sealed class InboxPump(
     // The loop's own state: the subscription in use, and a subscription attempt under way.
     private IAsyncDisposable? _subscription;
     private Task? _subscribing;
+    private readonly List<InboxEvent> _early = [];
 
     /// <summary>
     /// Runs until <paramref name="stop"/> (checked between pushes, so a push under way completes and
@@ -90,6 +91,13 @@ public sealed class InboxPump(
                         {
                             return InboxPumpEnd.TakenOver;
                         }
+                        if (_subscription is null)
+                        {
+                            // Before the first subscription's drain, earlier messages may have been announced to nobody:
+                            // that drain pushes them first, so the client gets them in order.
+                            _early.Add(inboxEvent);
+                            break;
+                        }
                         await PushAsync(inboxEvent.Messages, fromEvent: true, abort);
                         break;
                     case PumpSignal.ResubscribeSignal when _subscribing is null:
@@ -103,6 +111,11 @@ public sealed class InboxPump(
                         _subscribing = null;
                         timer.Change(options.InboxRedrainInterval, options.InboxRedrainInterval);
                         await DrainAsync(stop, abort);
+                        foreach (var early in _early)
+                        {
+                            await PushAsync(early.Messages, fromEvent: true, abort);
+                        }
+                        _early.Clear();
                         break;
                 }
             }

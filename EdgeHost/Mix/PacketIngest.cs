@@ -67,24 +67,33 @@ public sealed class PacketIngest(
         stopping.IsCancellationRequested ? CancellationToken.None : stopping;
 
     /// <summary>
-    /// Unwraps a batch on all cores and drops what this edge's filter saw before; the packets'
-    /// buffer is free once this completes. <see cref="DeliverAsync(UnwrappedBatch)"/> then delivers it.
+    /// Unwraps a batch on all cores; the packets' buffer is free once this completes.
+    /// <see cref="DeliverAsync(UnwrappedBatch)"/> then delivers it.
     /// </summary>
     public async Task<UnwrappedBatch> UnwrapAsync(IReadOnlyList<ReceivedPacket> packets)
     {
         metrics.PacketsReceived.Add(packets.Count);
         long receivedAt = time.GetUtcNow().ToUnixTimeMilliseconds();
-        var processed = await UnwrapInChunksAsync(packets);
+        return new UnwrappedBatch(await UnwrapInChunksAsync(packets), receivedAt);
+    }
 
+    /// <summary>
+    /// Drops what this edge's filter saw before, then sends one call per destination client, all
+    /// before this returns its task: a connection that delivers its batches in turn keeps their
+    /// order, and the first copy of a packet is the one kept. Completes once every message is
+    /// delivered or durable and its SURB-ACK forwarded.
+    /// </summary>
+    public Task DeliverAsync(UnwrappedBatch batch)
+    {
         var byClient = new Dictionary<string, List<ProcessedFinalHop>>();
         int replayed = 0;
-        foreach (var hop in processed)
+        foreach (var hop in batch.Hops)
         {
             if (hop is null)
             {
                 continue;
             }
-            // Here, one thread per batch, so two copies within a batch never both pass.
+            // One batch at a time, so of two copies the first received passes, never both.
             var tag = hop.ReplayTag;
             if (!replays.TryAdd(tag))
             {
@@ -99,16 +108,8 @@ public sealed class PacketIngest(
             group.Add(hop);
         }
         DroppedReplays(replayed, "this edge's filter");
-        return new UnwrappedBatch(byClient, receivedAt);
+        return Task.WhenAll(byClient.Select(pair => DeliverAsync(pair.Key, pair.Value, batch.ReceivedAt)));
     }
-
-    /// <summary>
-    /// One call per destination client, all sent before this returns its task (so a connection
-    /// that delivers its batches in turn keeps their order); completes once every message is
-    /// delivered or durable and its SURB-ACK forwarded.
-    /// </summary>
-    public Task DeliverAsync(UnwrappedBatch batch) =>
-        Task.WhenAll(batch.ByClient.Select(pair => DeliverAsync(pair.Key, pair.Value, batch.ReceivedAt)));
 
     private void DroppedReplays(int count, string where)
     {
@@ -222,5 +223,5 @@ public sealed class PacketIngest(
     }
 }
 
-/// <summary>A batch's new final hops by destination client (base58), and when the edge received them (unix milliseconds).</summary>
-public sealed record UnwrappedBatch(Dictionary<string, List<ProcessedFinalHop>> ByClient, long ReceivedAt);
+/// <summary>A batch's final hops in the order received (null where a packet was dropped), and when the edge received them (unix milliseconds).</summary>
+public sealed record UnwrappedBatch(ProcessedFinalHop?[] Hops, long ReceivedAt);
