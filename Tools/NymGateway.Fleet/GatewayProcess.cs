@@ -27,6 +27,9 @@ public sealed class GatewayProcess : IDisposable
 
     public int ExitCode => _process.ExitCode;
 
+    /// <summary>The process id, to read its CPU time and memory from /proc.</summary>
+    public int Id => _process.Id;
+
     /// <summary>Resident memory now, from /proc (Linux).</summary>
     public long ResidentBytes => long.Parse(File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal))[6..^2].Trim(), System.Globalization.CultureInfo.InvariantCulture) * 1024;
 
