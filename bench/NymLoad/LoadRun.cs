@@ -60,7 +60,7 @@ public sealed class LoadRun(LoadOptions options, string command, TextWriter erro
         var ackFirstHop = new NodeAddress(acks.EndPoint);
         FramePool Build(double rate, TimeSpan length)
         {
-            int count = (int)Math.Clamp(rate * length.TotalSeconds, 1000, 5_000_000);
+            int count = (int)Math.Clamp(rate * length.TotalSeconds, 1000, options.MaxFrames);
             progress.Phase($"building {count:N0}", c => c.Sent);
             var pool = FramePool.Build(keys.SphinxKey, clients.Addresses, ackFirstHop, _nextNumber, count, cancel);
             _nextNumber += count;
@@ -76,6 +76,7 @@ public sealed class LoadRun(LoadOptions options, string command, TextWriter erro
         var unwrapFor = TimeSpan.FromSeconds(Math.Max(3, options.Phase.TotalSeconds / 2));
         double finalHop = FinalHopRate.Measure(keys.PrivateSphinxKey, probe.Frames, unwrapFor);
         Add(progress, new PhaseResult("final hop (driver)", 0, 0, 0, unwrapFor.TotalSeconds, finalHop, 1, window.End()));
+        probe.Release();
 
         // Offline ingest: every client away, so every message is stored; its SURB-ACK says when.
         var warm = await FullRateAsync("offline warm-up", Build(finalHop * 0.8, options.WarmUp), options.WarmUp, book, mix, sampler, progress, finalHop, _ => _counters.Acked, cancel);
@@ -83,7 +84,7 @@ public sealed class LoadRun(LoadOptions options, string command, TextWriter erro
         var probing = new HandshakeProbe(gateway.ClientsUris, keys.Identity, _errors);
         using var stopProbing = new CancellationTokenSource();
         var probes = options.HandshakeClients > 0 ? probing.RunAsync(options.HandshakeClients, stopProbing.Token) : Task.CompletedTask;
-        var offline = await FullRateAsync("offline ingest", offlinePool, options.Phase, book, mix, sampler, progress, finalHop, _ => _counters.Acked, cancel, stopProbing);
+        var offline = await FullRateAsync("offline ingest", offlinePool, options.Phase, book, mix, sampler, progress, finalHop, _ => _counters.Acked, cancel, stopProbing, keepFrames: true); // the stand-in gets the same messages
         await probes;
 
         // The same messages through the 0.9.2 stand-in, while the gateway idles.
@@ -93,10 +94,11 @@ public sealed class LoadRun(LoadOptions options, string command, TextWriter erro
         progress.Phase("0.9.2 ingest", c => c.Sent);
         window = sampler.Begin();
         var (legacyStored, legacyTook) = await legacy.IngestAsync(offlinePool, options.Connections, options.Phase);
-        var legacyIngest = Add(progress, new PhaseResult("0.9.2 stand-in ingest", legacyStored, 0, 0, legacyTook.TotalSeconds, legacyStored / legacyTook.TotalSeconds, legacyStored / legacyTook.TotalSeconds / finalHop, window.End()));
+        var legacyIngest = Add(progress, new PhaseResult("0.9.2 stand-in ingest", legacyStored, legacyStored, 0, legacyTook.TotalSeconds, legacyStored / legacyTook.TotalSeconds, legacyStored / legacyTook.TotalSeconds / finalHop, window.End()));
         progress.Phase("0.9.2 retrieval", c => c.Sent);
         window = sampler.Begin();
         var (legacyRetrieved, retrievalTook) = await legacy.RetrieveAndDeleteAsync(clients.Addresses);
+        offlinePool.Release();
         var legacyRetrieval = Add(progress, new PhaseResult("0.9.2 stand-in retrieval", 0, 0, legacyRetrieved, retrievalTook.TotalSeconds, legacyRetrieved / retrievalTook.TotalSeconds, legacyRetrieved / retrievalTook.TotalSeconds / finalHop, window.End()));
 
         // The clients come back: the backlog is pushed (and deleted behind the sends).
@@ -116,11 +118,13 @@ public sealed class LoadRun(LoadOptions options, string command, TextWriter erro
         double rate = options.LatencyRate ?? Math.Max(1, live.Rate / 2);
         var latencyLedger = book.Open(Build(rate * 1.05, options.Phase), timed: true);
         progress.Phase("latency", c => c.Pushed);
+        long ackedBefore = _counters.Acked;
         window = sampler.Begin();
         clock = Stopwatch.StartNew();
         var (paced, _) = await mix.SendAsync(latencyLedger, options.Phase, rate, cancel);
         var (pacedPushed, pacedAt) = await SettleAsync(() => latencyLedger.Distinct, paced, clock, cancel);
-        Add(progress, new PhaseResult("latency (paced)", paced, 0, pacedPushed, pacedAt.TotalSeconds, pacedPushed / pacedAt.TotalSeconds, pacedPushed / pacedAt.TotalSeconds / finalHop, window.End()));
+        latencyLedger.Pool.Release();
+        Add(progress, new PhaseResult("latency (paced)", paced, _counters.Acked - ackedBefore, pacedPushed, pacedAt.TotalSeconds, pacedPushed / pacedAt.TotalSeconds, pacedPushed / pacedAt.TotalSeconds / finalHop, window.End()));
         var latency = new LatencyResult(rate, Percentiles.Of(latencyLedger.Latencies.Select(s => s.Milliseconds)), [.. latencyLedger.Latencies]);
         progress.Say($"push latency at {rate:N0} msg/s: p50 {latency.Push.P50:F2} ms, p99 {latency.Push.P99:F2} ms, p99.9 {latency.Push.P999:F2} ms, max {latency.Push.Max:F2} ms");
 
@@ -151,7 +155,7 @@ public sealed class LoadRun(LoadOptions options, string command, TextWriter erro
     /// count over the time until it last grew.
     /// </summary>
     private async Task<PhaseResult> FullRateAsync(string name, FramePool pool, TimeSpan length, MessageBook book, MixLoad mix, ProcessSampler sampler, ProgressLine progress,
-        double finalHop, Func<MessageLedger, long> counted, CancellationToken cancel, CancellationTokenSource? stopWhenSent = null)
+        double finalHop, Func<MessageLedger, long> counted, CancellationToken cancel, CancellationTokenSource? stopWhenSent = null, bool keepFrames = false)
     {
         var ledger = book.Open(pool);
         progress.Phase(name, c => counted(ledger));
@@ -167,6 +171,10 @@ public sealed class LoadRun(LoadOptions options, string command, TextWriter erro
         var usage = window.End();
         var (acked, _) = await SettleAsync(() => _counters.Acked - ackedBefore, sent, clock, cancel);
         _errors.Add(ErrorKind.AcksMissing, sent - acked);
+        if (!keepFrames)
+        {
+            pool.Release();
+        }
         return Add(progress, new PhaseResult(name, sent, acked, ledger.Distinct, at.TotalSeconds, count / at.TotalSeconds, count / at.TotalSeconds / finalHop, usage));
     }
 

@@ -20,11 +20,12 @@ public static class LoadCommand
             Description = "messages/s in the latency phase (default: half the live push rate just measured)",
             CustomParser = r => Number(r, "--latency-rate", 0.001, 1e7),
         };
+        var maxFrames = Bounded("--max-frames", "most frames built for one phase, about 2.4 KB each; a phase that spends them ends early", defaults.MaxFrames, 1000, 10_000_000);
         var output = new Option<string>("--output") { Description = "directory for results.json, results.md and latency.png", DefaultValueFactory = _ => defaults.Output };
         var database = new Option<string?>("--database") { Description = $"PostgreSQL connection string for cluster mode (default: $NYM_GATEWAY_DATABASE, else {LoadOptions.DefaultDatabase})" };
         var root = new RootCommand("nym-load: drives a nym-gateway (its own processes) through its wire protocols and reports ingest, pushes, latency and handshakes against the raw final-hop rate and a 0.9.2 storage stand-in")
         {
-            mode, edges, seconds, clients, connections, handshakes, rate, output, database,
+            mode, edges, seconds, clients, connections, handshakes, rate, maxFrames, output, database,
         };
         root.SetAction((result, cancellation) => run(new LoadOptions
         {
@@ -35,6 +36,7 @@ public static class LoadCommand
             Connections = result.GetValue(connections),
             HandshakeClients = result.GetValue(handshakes),
             LatencyRate = result.GetValue(rate),
+            MaxFrames = result.GetValue(maxFrames),
             Output = result.GetValue(output)!,
             Database = result.GetValue(database) ?? DatabaseFromEnvironment(),
         }, cancellation));

@@ -22,6 +22,9 @@ public sealed record LoadOptions
     /// <summary>Messages per second in the latency phase; null: half the live push rate measured before.</summary>
     public double? LatencyRate { get; init; }
 
+    /// <summary>Most frames built for one phase (about 2.4 KB each); a phase whose frames are spent ends early.</summary>
+    public int MaxFrames { get; init; } = 500_000;
+
     public string Output { get; init; } = "load-results";
 
     /// <summary>The PostgreSQL of cluster mode.</summary>

@@ -12,42 +12,35 @@ namespace NymGateway.Load.Traffic;
 /// </summary>
 public sealed class FramePool
 {
-    private readonly byte[][] _frames;
+    private byte[][] _frames;
     private int _next = -1;
 
-    private FramePool(long firstNumber, byte[][] frames, int[] clientOfFrame)
+    private FramePool(long firstNumber, byte[][] frames)
     {
         FirstNumber = firstNumber;
         _frames = frames;
-        ClientOf = clientOfFrame;
+        Count = frames.Length;
     }
 
     /// <summary>The number of this pool's first message.</summary>
     public long FirstNumber { get; }
 
-    public int Count => _frames.Length;
-
-    /// <summary>Which client (an index into the addresses it was built for) each frame goes to.</summary>
-    public IReadOnlyList<int> ClientOf { get; }
+    public int Count { get; }
 
     /// <summary>Frames handed out so far.</summary>
-    public int Taken => Math.Min(Volatile.Read(ref _next) + 1, _frames.Length);
-
-    public bool Spent => Volatile.Read(ref _next) + 1 >= _frames.Length;
+    public int Taken => Math.Min(Volatile.Read(ref _next) + 1, Count);
 
     public static FramePool Build(byte[] gatewaySphinxKey, IReadOnlyList<byte[]> clientAddresses, NodeAddress ackFirstHop, long firstNumber, int count, CancellationToken cancellation)
     {
         var frames = new byte[count][];
-        var clients = new int[count];
         Parallel.For(0, count, new ParallelOptions { CancellationToken = cancellation }, i =>
         {
             var message = new byte[FinalHopPackets.MaxRegularMessage];
             BinaryPrimitives.WriteInt64LittleEndian(message, firstNumber + i);
-            clients[i] = i % clientAddresses.Count;
-            var packet = FinalHopPackets.Regular(gatewaySphinxKey, clientAddresses[clients[i]], message, ackFirstHop, new byte[PacketSizes.Ack]);
+            var packet = FinalHopPackets.Regular(gatewaySphinxKey, clientAddresses[i % clientAddresses.Count], message, ackFirstHop, new byte[PacketSizes.Ack]);
             frames[i] = SphinxFrameCodec.Encode(PacketMode.Mix, packet);
         });
-        return new FramePool(firstNumber, frames, clients);
+        return new FramePool(firstNumber, frames);
     }
 
     /// <summary>The number a message carries (its first 8 bytes).</summary>
@@ -56,8 +49,15 @@ public sealed class FramePool
     /// <summary>The next unused frame and its index in this pool, or null when spent.</summary>
     public (byte[] Frame, int Index)? Next()
     {
+        var frames = _frames;
         int index = Interlocked.Increment(ref _next);
-        return index < _frames.Length ? (_frames[index], index) : null;
+        return index < frames.Length ? (frames[index], index) : null;
+    }
+
+    /// <summary>Lets the frames go once the phase is over (a phase's frames take gigabytes); what was taken stays known.</summary>
+    public void Release()
+    {
+        _frames = [];
     }
 
     /// <summary>Every frame, for the 0.9.2 stand-in to be given the same messages.</summary>

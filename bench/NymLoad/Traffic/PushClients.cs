@@ -73,6 +73,11 @@ public sealed class PushClients(IReadOnlyList<Uri> clientsUris, IdentityPublicKe
                 }
                 return;
             }
+            catch (InvalidDataException)
+            {
+                errors.Add(ErrorKind.PushesUnknown); // did not decrypt with the client's keys
+                continue;
+            }
             book.MarkPushed(FramePool.NumberOf(message));
         }
     }
