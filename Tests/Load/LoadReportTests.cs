@@ -36,6 +36,7 @@ public sealed class LoadReportTests : IDisposable
             Assert.Matches(@"^\|(\s*-+:?\s*\|)+$", table[1].Replace("---:", "---", StringComparison.Ordinal));
         }
         Assert.Contains(markdown, l => l.StartsWith("| offline ingest | 200,000 | 199,998 | 0 | 10.0 | 20,000 | 50 % ", StringComparison.Ordinal));
+        Assert.EndsWith("| run 1.20, driver 0.60 | run 310, driver 900 | run 41, driver 23 |", markdown.Single(l => l.StartsWith("| live pushes |", StringComparison.Ordinal)), StringComparison.Ordinal);
         Assert.Contains(markdown, l => l == "| offline ingest (stored) | 20,000 | 13,333 | 1.50× |");
         Assert.Contains(markdown, l => l == "| push latency p99 at half the live rate < 5 ms | 9.00 ms | no |");
 
@@ -103,7 +104,7 @@ public sealed class LoadReportTests : IDisposable
 
     private static LoadResult FakeResult()
     {
-        ProcessUsage[] usage = [new("run", 1.2, 310), new("driver", 0.6, 900)];
+        ProcessUsage[] usage = [new("run", 1.2, 310, 41), new("driver", 0.6, 900, 23)];
         var errors = Enum.GetValues<ErrorKind>().ToDictionary(k => k.ToString(), k => k == ErrorKind.AcksMissing ? 2L : 0L);
         var samples = Enumerable.Range(0, 500).Select(i => new LatencySample(i / 100.0, 1 + i % 9)).ToList();
         return new LoadResult("nym-load --seconds 10", new DateTime(2026, 12, 1, 15, 0, 0, DateTimeKind.Utc), "2 cores (test CPU), Linux", "0.50 0.40 0.30", "1.50 1.00 0.70",

@@ -3,14 +3,16 @@ using System.Globalization;
 namespace NymGateway.Load.Measure;
 
 /// <summary>
-/// CPU time (utime + stime from /proc/PID/stat) and resident memory (VmRSS from /proc/PID/status)
-/// of each process of a run, sampled every 250 ms so a phase reports its cores used and peak RSS.
+/// CPU time (utime + stime from /proc/PID/stat), resident memory and threads (VmRSS and Threads
+/// from /proc/PID/status) of each process of a run, sampled every 250 ms so a phase reports its
+/// cores used, peak RSS and peak threads (a thread pool that keeps adding threads is starved).
 /// </summary>
 public sealed class ProcessSampler : IAsyncDisposable
 {
     private const double TicksPerSecond = 100; // USER_HZ on Linux
     private readonly IReadOnlyList<(string Name, int Pid)> _processes;
     private readonly long[] _peakRss;
+    private readonly long[] _peakThreads;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _sampling;
 
@@ -18,6 +20,7 @@ public sealed class ProcessSampler : IAsyncDisposable
     {
         _processes = processes;
         _peakRss = new long[processes.Count];
+        _peakThreads = new long[processes.Count];
         _sampling = Task.Run(SampleAsync);
     }
 
@@ -26,7 +29,9 @@ public sealed class ProcessSampler : IAsyncDisposable
     {
         for (int i = 0; i < _processes.Count; i++)
         {
-            Interlocked.Exchange(ref _peakRss[i], ResidentBytes(_processes[i].Pid));
+            var (rss, threads) = Status(_processes[i].Pid);
+            Interlocked.Exchange(ref _peakRss[i], rss);
+            Interlocked.Exchange(ref _peakThreads[i], threads);
         }
         return new Window(this, [.. _processes.Select(p => CpuSeconds(p.Pid))], DateTime.UtcNow);
     }
@@ -36,9 +41,11 @@ public sealed class ProcessSampler : IAsyncDisposable
         public IReadOnlyList<ProcessUsage> End()
         {
             double wall = (DateTime.UtcNow - start).TotalSeconds;
+            sampler.Sample();
             return [.. sampler._processes.Select((p, i) => new ProcessUsage(p.Name,
                 (CpuSeconds(p.Pid) - cpuAtStart[i]) / Math.Max(wall, 1e-3),
-                Math.Max(Interlocked.Read(ref sampler._peakRss[i]), ResidentBytes(p.Pid)) / (1024.0 * 1024.0)))];
+                Interlocked.Read(ref sampler._peakRss[i]) / (1024.0 * 1024.0),
+                Interlocked.Read(ref sampler._peakThreads[i])))];
         }
     }
 
@@ -49,17 +56,28 @@ public sealed class ProcessSampler : IAsyncDisposable
         {
             while (await timer.WaitForNextTickAsync(_stop.Token))
             {
-                for (int i = 0; i < _processes.Count; i++)
-                {
-                    long rss = ResidentBytes(_processes[i].Pid);
-                    long peak;
-                    while (rss > (peak = Interlocked.Read(ref _peakRss[i])) && Interlocked.CompareExchange(ref _peakRss[i], rss, peak) != peak)
-                    {
-                    }
-                }
+                Sample();
             }
         }
         catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private void Sample()
+    {
+        for (int i = 0; i < _processes.Count; i++)
+        {
+            var (rss, threads) = Status(_processes[i].Pid);
+            RaiseTo(ref _peakRss[i], rss);
+            RaiseTo(ref _peakThreads[i], threads);
+        }
+    }
+
+    private static void RaiseTo(ref long peak, long value)
+    {
+        long seen;
+        while (value > (seen = Interlocked.Read(ref peak)) && Interlocked.CompareExchange(ref peak, value, seen) != seen)
         {
         }
     }
@@ -77,12 +95,22 @@ public sealed class ProcessSampler : IAsyncDisposable
         return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / TicksPerSecond;
     }
 
-    /// <summary>Resident memory in bytes; 0 once the process is gone.</summary>
-    public static long ResidentBytes(int pid)
+    /// <summary>Resident bytes and threads of a process now; zeros once it is gone.</summary>
+    public static (long ResidentBytes, long Threads) Status(int pid)
     {
-        var status = Read($"/proc/{pid}/status");
-        var line = status?.Split('\n').FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
-        return line is null ? 0 : long.Parse(line[6..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
+        long rss = 0, threads = 0;
+        foreach (var line in Read($"/proc/{pid}/status")?.Split('\n') ?? [])
+        {
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+            {
+                rss = long.Parse(line[6..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
+            }
+            else if (line.StartsWith("Threads:", StringComparison.Ordinal))
+            {
+                threads = long.Parse(line[8..].Trim(), CultureInfo.InvariantCulture);
+            }
+        }
+        return (rss, threads);
     }
 
     private static string? Read(string path)
@@ -105,5 +133,5 @@ public sealed class ProcessSampler : IAsyncDisposable
     }
 }
 
-/// <summary>One process over one phase: CPU cores used on average, and its peak resident memory.</summary>
-public sealed record ProcessUsage(string Process, double Cores, double PeakRssMiB);
+/// <summary>One process over one phase: CPU cores used on average, its peak resident memory and its peak thread count.</summary>
+public sealed record ProcessUsage(string Process, double Cores, double PeakRssMiB, long PeakThreads);

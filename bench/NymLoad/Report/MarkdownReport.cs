@@ -13,11 +13,11 @@ public static class MarkdownReport
           .Append(I($"Gateway: {r.Gateway}; {r.Settings.Clients} clients, {r.Settings.Connections} mix connections, {r.Settings.PhaseSeconds:0.#} s phases. "))
           .Append(I($"Final-hop rate (Sphinx unwrap on all cores, in the driver): **{r.FinalHopRate:N0} packets/s**.\n\n"));
 
-        md.Append("| phase | sent | acked | pushed | s | msg/s | / final-hop | CPU cores | peak RSS MiB |\n|---|---:|---:|---:|---:|---:|---:|---|---|\n");
+        md.Append("| phase | sent | acked | pushed | s | msg/s | / final-hop | CPU cores | peak RSS MiB | peak threads |\n|---|---:|---:|---:|---:|---:|---:|---|---|---|\n");
         foreach (var p in r.Phases)
         {
             md.Append(I($"| {p.Name} | {p.Sent:N0} | {p.Acked:N0} | {p.Pushed:N0} | {p.Seconds:F1} | {p.Rate:N0} | {Percent(p.OfFinalHop)} "))
-              .Append(I($"| {string.Join(", ", p.Processes.Select(u => I($"{u.Process} {u.Cores:F2}")))} | {string.Join(", ", p.Processes.Select(u => I($"{u.Process} {u.PeakRssMiB:N0}")))} |\n"));
+              .Append(I($"| {string.Join(", ", p.Processes.Select(u => I($"{u.Process} {u.Cores:F2}")))} | {string.Join(", ", p.Processes.Select(u => I($"{u.Process} {u.PeakRssMiB:N0}")))} | {string.Join(", ", p.Processes.Select(u => I($"{u.Process} {u.PeakThreads}")))} |\n"));
         }
 
         if (r.Latency is { } latency)
