@@ -1,5 +1,6 @@
 using NymGateway.Load.Legacy;
 using NymGateway.Nym.Encoding;
+using NymGateway.Fleet;
 using Xunit;
 
 namespace NymGateway.Tests.Load;
@@ -7,12 +8,12 @@ namespace NymGateway.Tests.Load;
 [Trait("Category", "Unit")]
 public sealed class LegacyInboxStoreTests : IDisposable
 {
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "nym-legacy-inboxes-" + Guid.NewGuid().ToString("N"));
+    private readonly TemporaryHome _temporary = new("nym-legacy-inboxes");
 
     [Fact]
     public async Task Stores_a_file_per_message_in_the_clients_directory_and_deletes_what_was_read()
     {
-        using var store = new LegacyInboxStore(_root);
+        using var store = new LegacyInboxStore(_temporary.Path);
         byte[] alice = [.. Enumerable.Repeat((byte)1, 32)], bob = [.. Enumerable.Repeat((byte)2, 32)];
         await store.CreateInboxAsync(alice);
         await store.CreateInboxAsync(bob);
@@ -21,7 +22,7 @@ public sealed class LegacyInboxStoreTests : IDisposable
         await store.StoreAsync(alice, [2, 2]);
         await store.StoreAsync(bob, [3, 3, 3]);
 
-        var files = Directory.GetFiles(Path.Combine(_root, Base58Text.Encode(alice)));
+        var files = Directory.GetFiles(Path.Combine(_temporary.Path, Base58Text.Encode(alice)));
         Assert.Equal(2, files.Length);
         Assert.All(files, f => Assert.Matches("^[A-Za-z0-9]{16}$", Path.GetFileName(f)));
         var read = await store.RetrieveAllAsync(alice);
@@ -33,11 +34,5 @@ public sealed class LegacyInboxStoreTests : IDisposable
         Assert.Equal([3, 3, 3], Assert.Single(await store.RetrieveAllAsync(bob)).Content);
     }
 
-    public void Dispose()
-    {
-        if (Directory.Exists(_root))
-        {
-            Directory.Delete(_root, recursive: true);
-        }
-    }
+    public void Dispose() => _temporary.Dispose();
 }

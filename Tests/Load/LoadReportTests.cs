@@ -3,6 +3,7 @@ using System.Text.Json;
 using NymGateway.Load.Measure;
 using NymGateway.Load.Report;
 using NymGateway.Load.Traffic;
+using NymGateway.Fleet;
 using Xunit;
 
 namespace NymGateway.Tests.Load;
@@ -10,12 +11,12 @@ namespace NymGateway.Tests.Load;
 [Trait("Category", "Unit")]
 public sealed class LoadReportTests : IDisposable
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "nym-load-report-" + Guid.NewGuid().ToString("N"));
+    private readonly TemporaryHome _temporary = new("nym-load-report");
 
     [Fact]
     public void The_writers_produce_json_markdown_and_a_png_from_a_small_result()
     {
-        var written = ReportWriter.Write(FakeResult(), _directory);
+        var written = ReportWriter.Write(FakeResult(), _temporary.Path);
 
         Assert.Equal(["results.json", "results.md", "latency.png"], written.Select(Path.GetFileName));
 
@@ -49,10 +50,10 @@ public sealed class LoadReportTests : IDisposable
     [Fact]
     public void Without_a_latency_phase_no_plot_is_written()
     {
-        var written = ReportWriter.Write(FakeResult() with { Latency = null }, _directory);
+        var written = ReportWriter.Write(FakeResult() with { Latency = null }, _temporary.Path);
 
         Assert.Equal(["results.json", "results.md"], written.Select(Path.GetFileName));
-        Assert.False(File.Exists(Path.Combine(_directory, "latency.png")));
+        Assert.False(File.Exists(Path.Combine(_temporary.Path, "latency.png")));
     }
 
     [Fact]
@@ -119,11 +120,5 @@ public sealed class LoadReportTests : IDisposable
             new LegacyComparison(20_000, 20_000 / 1.5, 30_000, 10_000), errors);
     }
 
-    public void Dispose()
-    {
-        if (Directory.Exists(_directory))
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-    }
+    public void Dispose() => _temporary.Dispose();
 }
