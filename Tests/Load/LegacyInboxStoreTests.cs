@@ -1,6 +1,6 @@
+using NymGateway.Fleet;
 using NymGateway.Load.Legacy;
 using NymGateway.Nym.Encoding;
-using NymGateway.Fleet;
 using Xunit;
 
 namespace NymGateway.Tests.Load;

@@ -1,9 +1,9 @@
 using System.Buffers.Binary;
 using System.Text.Json;
+using NymGateway.Fleet;
 using NymGateway.Load.Measure;
 using NymGateway.Load.Report;
 using NymGateway.Load.Traffic;
-using NymGateway.Fleet;
 using Xunit;
 
 namespace NymGateway.Tests.Load;
