@@ -20,6 +20,9 @@ namespace NymGateway.Load;
 /// </summary>
 public sealed class LoadRun(LoadOptions options, string command, TextWriter error)
 {
+    // Frames for a full-rate phase: the gateway does the final hop and more, so it cannot take more
+    // than the final-hop rate for long; the margin covers a denominator measured on a busy machine.
+    private const double Headroom = 1.25;
     private readonly RunCounters _counters = new();
     private readonly ErrorCounts _errors = new();
     private long _nextNumber;
@@ -82,7 +85,7 @@ public sealed class LoadRun(LoadOptions options, string command, TextWriter erro
         // Offline ingest: every client away, so every message is stored; its SURB-ACK says when.
         Func<MessageLedger, long> acked = _ => _counters.Acked;
         var warm = await phases.SendAsync("offline warm-up", book.Open(Build(finalHop * 0.8, options.WarmUp)), options.WarmUp, acked, cancel);
-        var offlinePool = Build(Math.Min(finalHop, 2 * warm.Rate), options.Phase);
+        var offlinePool = Build(Headroom * Math.Max(finalHop, warm.Rate), options.Phase);
         var probing = new HandshakeProbe(gateway.ClientsUris, keys.Identity, _errors);
         using var stopProbing = new CancellationTokenSource();
         var probes = options.HandshakeClients > 0 ? probing.RunAsync(options.HandshakeClients, stopProbing.Token) : Task.CompletedTask;
@@ -118,7 +121,7 @@ public sealed class LoadRun(LoadOptions options, string command, TextWriter erro
         // Live: every client connected.
         Func<MessageLedger, long> pushed = l => l.Distinct;
         var liveWarm = await phases.SendAsync("live warm-up", book.Open(Build(finalHop * 0.8, options.WarmUp)), options.WarmUp, pushed, cancel);
-        var live = await phases.SendAsync("live pushes", book.Open(Build(Math.Min(finalHop, 2 * liveWarm.Rate), options.Phase)), options.Phase, pushed, cancel);
+        var live = await phases.SendAsync("live pushes", book.Open(Build(Headroom * Math.Max(finalHop, liveWarm.Rate), options.Phase)), options.Phase, pushed, cancel);
 
         // Latency at a paced rate (half the live rate unless told).
         double rate = options.LatencyRate ?? Math.Max(1, live.Rate / 2);

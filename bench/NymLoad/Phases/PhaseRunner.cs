@@ -20,15 +20,15 @@ public sealed class PhaseRunner(RunCounters counters, ErrorCounts errors, MixLoa
     public IReadOnlyList<PhaseResult> Results => _results;
 
     /// <summary>A phase that does its work and says what it sent, acked and pushed, and which count over how long is its rate.</summary>
-    public async Task<PhaseResult> RunAsync(string name, Func<RunCounters, long> shown, Func<Task<(long Sent, long Acked, long Pushed, long Counted, TimeSpan Took)>> work)
+    public async Task<PhaseResult> RunAsync(string name, Func<RunCounters, long> shown, Func<Task<(long Sent, long Acked, long Pushed, long Counted, TimeSpan Took)>> work, Func<bool>? ranOut = null)
     {
         progress.Phase(name, shown);
         var window = sampler.Begin();
         var (sent, acked, pushed, counted, took) = await work();
         double rate = counted / took.TotalSeconds;
-        var phase = new PhaseResult(name, sent, acked, pushed, took.TotalSeconds, rate, double.IsNaN(FinalHop) ? 1 : rate / FinalHop, window.End());
+        var phase = new PhaseResult(name, sent, acked, pushed, took.TotalSeconds, rate, double.IsNaN(FinalHop) ? 1 : rate / FinalHop, window.End(), ranOut?.Invoke() ?? false);
         _results.Add(phase);
-        progress.Say($"{name}: {rate:N0} msg/s = {phase.OfFinalHop * 100:F0} % of the final-hop rate ({sent:N0} sent, {acked:N0} acked, {pushed:N0} pushed in {took.TotalSeconds:F1} s)");
+        progress.Say($"{name}: {rate:N0} msg/s{(phase.FramesRanOut ? " (its frames ran out)" : "")} = {phase.OfFinalHop * 100:F0} % of the final-hop rate ({sent:N0} sent, {acked:N0} acked, {pushed:N0} pushed in {took.TotalSeconds:F1} s)");
         return phase;
     }
 
@@ -56,7 +56,7 @@ public sealed class PhaseRunner(RunCounters counters, ErrorCounts errors, MixLoa
                 ledger.Pool.Release();
             }
             return (sent, acked, ledger.Distinct, count, at);
-        });
+        }, () => ledger.Pool.Taken == ledger.Pool.Count && rate is null);
 
     /// <summary>Waits until <paramref name="count"/> reaches <paramref name="target"/> or stops growing for 5 s; it and when it last grew.</summary>
     public static async Task<(long Count, TimeSpan At)> SettleAsync(Func<long> count, long target, Stopwatch clock, CancellationToken cancel)

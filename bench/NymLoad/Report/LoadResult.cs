@@ -24,9 +24,10 @@ public sealed record RunSettings(string Mode, int Edges, double PhaseSeconds, in
 
 /// <summary>
 /// One phase: what was sent, acknowledged and pushed, the rate of the figure the phase is about
-/// (<paramref name="Rate"/>, also as a ratio of the final-hop rate) and what each process spent.
+/// (<paramref name="Rate"/>, also as a ratio of the final-hop rate) and what each process spent;
+/// <paramref name="FramesRanOut"/> when the phase ended early because its frames were spent.
 /// </summary>
-public sealed record PhaseResult(string Name, long Sent, long Acked, long Pushed, double Seconds, double Rate, double OfFinalHop, IReadOnlyList<ProcessUsage> Processes);
+public sealed record PhaseResult(string Name, long Sent, long Acked, long Pushed, double Seconds, double Rate, double OfFinalHop, IReadOnlyList<ProcessUsage> Processes, bool FramesRanOut = false);
 
 /// <summary>Push latency (mix port in to websocket out) at a paced rate; the samples feed the plot only.</summary>
 public sealed record LatencyResult(double OfferedRate, Percentiles Push, [property: JsonIgnore] IReadOnlyList<LatencySample> Samples);

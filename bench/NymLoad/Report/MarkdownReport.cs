@@ -16,7 +16,7 @@ public static class MarkdownReport
         md.Append("| phase | sent | acked | pushed | s | msg/s | / final-hop | CPU cores | peak RSS MiB | peak threads |\n|---|---:|---:|---:|---:|---:|---:|---|---|---|\n");
         foreach (var p in r.Phases)
         {
-            md.Append(I($"| {p.Name} | {p.Sent:N0} | {p.Acked:N0} | {p.Pushed:N0} | {p.Seconds:F1} | {p.Rate:N0} | {Percent(p.OfFinalHop)} "))
+            md.Append(I($"| {p.Name}{(p.FramesRanOut ? " (frames ran out)" : "")} | {p.Sent:N0} | {p.Acked:N0} | {p.Pushed:N0} | {p.Seconds:F1} | {p.Rate:N0} | {Percent(p.OfFinalHop)} "))
               .Append(I($"| {string.Join(", ", p.Processes.Select(u => I($"{u.Process} {u.Cores:F2}")))} | {string.Join(", ", p.Processes.Select(u => I($"{u.Process} {u.PeakRssMiB:N0}")))} | {string.Join(", ", p.Processes.Select(u => I($"{u.Process} {u.PeakThreads}")))} |\n"));
         }
 
