@@ -49,6 +49,21 @@ public sealed class ReconnectingClient : IAsyncDisposable
     /// <summary>Registers a new client through <paramref name="gateway"/> from <paramref name="host"/> and starts receiving.</summary>
     public static async Task<ReconnectingClient> RegisterAsync(FleetHost host, Uri gateway, IdentityPublicKey gatewayKey, DeliveryLedger ledger)
     {
+        var client = await RegisterOnlyAsync(host, gateway, gatewayKey, ledger);
+        client.StartReceiving();
+        return client;
+    }
+
+    /// <summary>Registers a new client and hangs up: the gateway stores its messages until <see cref="ReconnectNowAsync"/> brings it online.</summary>
+    public static async Task<ReconnectingClient> RegisterOfflineAsync(FleetHost host, Uri gateway, IdentityPublicKey gatewayKey, DeliveryLedger ledger)
+    {
+        var client = await RegisterOnlyAsync(host, gateway, gatewayKey, ledger);
+        await client._connection.DisposeAsync();
+        return client;
+    }
+
+    private static async Task<ReconnectingClient> RegisterOnlyAsync(FleetHost host, Uri gateway, IdentityPublicKey gatewayKey, DeliveryLedger ledger)
+    {
         var connection = await TestClient.ConnectAsync(gateway, invoker: host.Http);
         // The first registration of a cold cluster may exceed a 0.9.2 client's patience; it is not what the scenarios test.
         var response = await connection.RegisterAsync(gatewayKey, TimeSpan.FromSeconds(30));
@@ -57,9 +72,7 @@ public sealed class ReconnectingClient : IAsyncDisposable
             await connection.DisposeAsync();
             throw new InvalidOperationException($"registration failed: {response}");
         }
-        var client = new ReconnectingClient(host, gateway, ledger, connection);
-        client.StartReceiving();
-        return client;
+        return new ReconnectingClient(host, gateway, ledger, connection);
     }
 
     /// <summary>Drops the connection and reconnects at once (not 5 s later), so the gateway pushes what it stored meanwhile.</summary>
