@@ -15,6 +15,7 @@ public sealed class DeliveryLedger
     private readonly ConcurrentDictionary<int, long> _acked = new();
     private readonly ConcurrentDictionary<int, int> _received = new();
     private readonly ConcurrentBag<long> _crashes = [];
+    private readonly ConcurrentBag<long> _gaveUp = [];
     private int _next = -1;
     private int _ackCopies;
 
@@ -53,6 +54,20 @@ public sealed class DeliveryLedger
 
     /// <summary>Notes that a host holding inboxes died now (kill -9): what it pushed but had not yet written may be pushed again.</summary>
     public void Crashed() => _crashes.Add(Now);
+
+    /// <summary>A client connected but gave up waiting for its authentication answer (0.9.2's 1.5 s) and hung up now.</summary>
+    public void GaveUp() => _gaveUp.Add(Now);
+
+    /// <summary>
+    /// Acknowledged messages no client received that the crash semantics (README) do not explain:
+    /// acknowledged more than <paramref name="window"/> before any crash (a push the dead process
+    /// counted as sent may still have sat in its send buffers), and not within
+    /// <paramref name="window"/> after a client gave up on its authentication (the gateway pushed
+    /// to the abandoned socket before it saw the close).
+    /// </summary>
+    public IReadOnlyList<int> UnexplainedMissing(TimeSpan window) =>
+        [.. Missing.Where(s => !_crashes.Any(c => _acked[s] <= c && c - _acked[s] <= window.TotalMilliseconds)
+            && !_gaveUp.Any(g => _acked[s] >= g && _acked[s] - g <= window.TotalMilliseconds))];
 
     /// <summary>
     /// Messages received more than once that the crash semantics do not explain: more than twice,

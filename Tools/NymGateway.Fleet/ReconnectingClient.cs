@@ -181,6 +181,7 @@ public sealed class ReconnectingClient : IAsyncDisposable
         }
         if (connection is not null)
         {
+            _ledger.GaveUp();
             await connection.DisposeAsync();
         }
         return false;
