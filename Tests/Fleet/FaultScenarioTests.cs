@@ -144,9 +144,11 @@ public sealed class FaultScenarioTests(ITestOutputHelper output)
         await run.StartTrafficAsync();
         var cluster = run.Cluster;
         await cluster.SiloHosts[0].BlockAsync([.. cluster.SiloHosts.Skip(1).Select(s => s.Address)]);
+        long cut = run.Ledger.Now;
         run.Say("silo1 cut from the other silos");
         long declared = await run.WaitUntilDeclaredDeadAsync(cluster.SiloHosts[0].Address, TimeSpan.FromSeconds(60));
         Assert.True(await cluster.Silo(0).WaitForExitAsync(TimeSpan.FromSeconds(30)), "silo1 kept running after the cluster declared it dead");
+        run.Ledger.Crashed(since: cut); // what it held when it exited is retried elsewhere
         run.Say($"silo1 exited {run.Ledger.Now - declared} ms after the cluster declared it dead");
         await Task.Delay(Settle);
         await run.AssertNoWritesAfterDeathAsync(cluster.SiloHosts[0].Address);
@@ -170,6 +172,7 @@ public sealed class FaultScenarioTests(ITestOutputHelper output)
         long resumed = run.Ledger.Now;
         await Task.Delay(Settle);
         Assert.True(silo.HasExited, "silo1 resumed after the cluster declared it dead and kept running");
+        run.Ledger.Crashed(since: paused);
         await run.AssertNoWritesAfterDeathAsync(run.Cluster.SiloHosts[0].Address);
         return new Heal(resumed, [0, 1]);
     }

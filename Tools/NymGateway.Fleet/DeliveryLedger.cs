@@ -14,7 +14,7 @@ public sealed class DeliveryLedger
     private readonly ConcurrentDictionary<int, (int Edge, int Client, long At)> _sent = new();
     private readonly ConcurrentDictionary<int, long> _acked = new();
     private readonly ConcurrentDictionary<int, int> _received = new();
-    private readonly ConcurrentBag<long> _crashes = [];
+    private readonly ConcurrentBag<(long Since, long At)> _crashes = [];
     private readonly ConcurrentBag<long> _gaveUp = [];
     private int _next = -1;
     private int _ackCopies;
@@ -52,8 +52,15 @@ public sealed class DeliveryLedger
     /// <summary>SURB-ACKs that reached the mix node more than once (a message stored twice forwards its ACK twice).</summary>
     public int AckCopies => Volatile.Read(ref _ackCopies);
 
-    /// <summary>Notes that a host holding inboxes died now (kill -9): what it pushed but had not yet written may be pushed again.</summary>
-    public void Crashed() => _crashes.Add(Now);
+    /// <summary>
+    /// Notes that a host holding inboxes died now (kill -9), or was dying since <paramref name="since"/>
+    /// (cut off or frozen until the cluster declared it dead): what it pushed but had not yet
+    /// written may be pushed again.
+    /// </summary>
+    public void Crashed(long? since = null) => _crashes.Add((since ?? Now, Now));
+
+    private bool NearCrash(long at, TimeSpan window) =>
+        _crashes.Any(c => at >= c.Since - window.TotalMilliseconds && at <= c.At);
 
     /// <summary>A client connected but gave up waiting for its authentication answer (0.9.2's 1.5 s) and hung up now.</summary>
     public void GaveUp() => _gaveUp.Add(Now);
@@ -66,16 +73,16 @@ public sealed class DeliveryLedger
     /// to the abandoned socket before it saw the close).
     /// </summary>
     public IReadOnlyList<int> UnexplainedMissing(TimeSpan window) =>
-        [.. Missing.Where(s => !_crashes.Any(c => _acked[s] <= c && c - _acked[s] <= window.TotalMilliseconds)
+        [.. Missing.Where(s => !NearCrash(_acked[s], window)
             && !_gaveUp.Any(g => _acked[s] >= g && _acked[s] - g <= window.TotalMilliseconds))];
 
     /// <summary>
     /// Messages received more than once that the crash semantics do not explain: more than twice,
-    /// or sent outside <paramref name="window"/> before a crash (pushed, its inbox's silo died
+    /// or sent outside <paramref name="window"/> before (or during) a crash (pushed, its inbox's silo died
     /// before the push was written down, and the edge's retry reached a new activation).
     /// </summary>
     public IReadOnlyList<int> UnexplainedDuplicates(TimeSpan window) =>
-        [.. Duplicates.Where(d => d.Value > 2 || !_crashes.Any(c => _sent[d.Key].At <= c && c - _sent[d.Key].At <= window.TotalMilliseconds)).Select(d => d.Key).Order()];
+        [.. Duplicates.Where(d => d.Value > 2 || !NearCrash(_sent[d.Key].At, window)).Select(d => d.Key).Order()];
 
     /// <summary>Received messages that were never sent: a corrupted sequence number.</summary>
     public int Unknown => _received.Keys.Count(s => !_sent.ContainsKey(s));
