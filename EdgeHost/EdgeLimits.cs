@@ -51,7 +51,7 @@ public sealed class EdgeLimits
     [Range(1, int.MaxValue)]
     public int MaxFramesPerBatch { get; set; } = 256;
 
-    [Description("Batches of one mix connection under way at once: the next is read and unwrapped while earlier ones are stored\n(each batch's SURB-ACKs still wait for its messages to be delivered or durable).")]
+    [Description("Batches of one mix connection under way at once: the next ones are read and unwrapped while the one before is\ndelivered (in order; each batch's SURB-ACKs still wait for its messages to be delivered or durable).")]
     [Range(1, 64)]
     public int MaxBatchesInFlight { get; set; } = 4;
 }

@@ -429,13 +429,10 @@ public sealed partial class InboxGrain(IGatewayStore store, IOptions<GatewayStor
     public async Task<InboxMessage[]> Read(long afterId, int maxMessages)
     {
         maxMessages = Math.Clamp(maxMessages, 1, 10_000);
+        // Taken before the read: a write that lands meanwhile moves its messages into the store, not out of sight.
+        InboxMessage[] held = [.. _heldDeliveries.Values.SelectMany(d => d.Unpushed()).Where(m => m.Id > afterId)];
         var written = await store.ReadAsync(Address, afterId, maxMessages);
-        if (_heldMessages.Count == 0)
-        {
-            return written;
-        }
-        var held = _heldDeliveries.Values.SelectMany(d => d.Unpushed()).Where(m => m.Id > afterId);
-        return [.. written.Concat(held).DistinctBy(m => m.Id).OrderBy(m => m.Id).Take(maxMessages)];
+        return held.Length == 0 ? written : [.. written.Concat(held).DistinctBy(m => m.Id).OrderBy(m => m.Id).Take(maxMessages)];
     }
 
     /// <summary>

@@ -11,8 +11,8 @@ namespace NymGateway.EdgeHost.Mix;
 /// <summary>
 /// One mix node's TCP connection: decodes frames straight from the pipe, copies complete frames
 /// into a pooled batch and hands it to <see cref="PacketIngest"/>; up to
-/// <see cref="EdgeLimits.MaxBatchesInFlight"/> batches are under way while the next is read, and
-/// a full window stops reading (back-pressure to the mix node). A frame
+/// <see cref="EdgeLimits.MaxBatchesInFlight"/> batches are under way (unwrapped while the one
+/// before is delivered) while the next is read, and a full window stops reading (back-pressure). A frame
 /// with an unknown size or mode byte closes the connection, as 0.9.2 closes it. When the host
 /// stops, or the connection sent nothing for the idle timeout, it stores the frames it already
 /// received and closes. Connections past the per-IP or total limit are closed at once.
@@ -69,7 +69,7 @@ public sealed class MixConnectionHandler(
         var input = connection.Transport.Input;
         var frames = new List<SphinxFrame>();
         var inFlight = new Queue<Task>();
-        Task previousSent = Task.CompletedTask;
+        Task previous = Task.CompletedTask;
         var idleTimeout = options.Value.Limits.MixConnectionIdleTimeout;
         long lastReceived = time.GetTimestamp();
         // Armed only while waiting for the peer: time spent storing (or waiting for the forwarder) is not idleness.
@@ -92,9 +92,8 @@ public sealed class MixConnectionHandler(
                 if (batch is not null)
                 {
                     // The frames are copied out, so the pipe moves on while the batch is stored.
-                    var sent = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                    inFlight.Enqueue(IngestAsync(batch, previousSent, sent));
-                    previousSent = sent.Task;
+                    previous = IngestAsync(batch, previous);
+                    inFlight.Enqueue(previous);
                 }
 
                 if (status == FrameStatus.Error)
@@ -136,32 +135,23 @@ public sealed class MixConnectionHandler(
     }
 
     /// <summary>
-    /// Unwraps one batch (while earlier ones are delivered), gives its pooled buffer back, then
-    /// sends its grain calls once the previous batch sent its own: the inboxes number messages in
-    /// the order the connection received them.
+    /// Unwraps one batch while earlier ones are delivered, gives its pooled buffer back, then
+    /// delivers once the previous batch is delivered: the inboxes get a connection's packets in the
+    /// order it received them, whatever the cluster does with overlapping calls.
     /// </summary>
-    private async Task IngestAsync(ReceivedBatch batch, Task previousSent, TaskCompletionSource sent)
+    private async Task IngestAsync(ReceivedBatch batch, Task previous)
     {
+        UnwrappedBatch unwrapped;
         try
         {
-            UnwrappedBatch unwrapped;
-            try
-            {
-                unwrapped = await ingest.UnwrapAsync(batch.Packets);
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(batch.Storage);
-            }
-            await previousSent;
-            var delivering = ingest.DeliverAsync(unwrapped);
-            sent.TrySetResult();
-            await delivering;
+            unwrapped = await ingest.UnwrapAsync(batch.Packets);
         }
         finally
         {
-            sent.TrySetResult();
+            ArrayPool<byte>.Shared.Return(batch.Storage);
         }
+        await previous.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await ingest.DeliverAsync(unwrapped);
     }
 
     /// <summary>Packets copied into one pooled buffer.</summary>

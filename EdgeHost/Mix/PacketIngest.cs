@@ -78,10 +78,9 @@ public sealed class PacketIngest(
     }
 
     /// <summary>
-    /// Drops what this edge's filter saw before, then sends one call per destination client, all
-    /// before this returns its task: a connection that delivers its batches in turn keeps their
-    /// order, and the first copy of a packet is the one kept. Completes once every message is
-    /// delivered or durable and its SURB-ACK forwarded.
+    /// Drops what this edge's filter saw before (a connection delivers its batches in turn, so the
+    /// first copy of a packet is the one kept), then sends one call per destination client.
+    /// Completes once every message is delivered or durable and its SURB-ACK forwarded.
     /// </summary>
     public Task DeliverAsync(UnwrappedBatch batch)
     {
