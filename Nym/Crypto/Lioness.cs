@@ -60,7 +60,7 @@ public static unsafe class Lioness
     private static ReadOnlySpan<byte> K4(ReadOnlySpan<byte> key) => key.Slice(2 * Half + HashKeySize, HashKeySize);
 
     // R ^= ChaCha20(L ^ k)
-    private static void StreamRound(ReadOnlySpan<byte> k, ReadOnlySpan<byte> left, Span<byte> right)
+    internal static void StreamRound(ReadOnlySpan<byte> k, ReadOnlySpan<byte> left, Span<byte> right)
     {
         Span<byte> streamKey = stackalloc byte[Half];
         for (int i = 0; i < Half; i++)
@@ -80,7 +80,7 @@ public static unsafe class Lioness
     }
 
     // L ^= BLAKE2b-256(key = k, R)
-    private static void HashRound(ReadOnlySpan<byte> k, Span<byte> left, ReadOnlySpan<byte> right)
+    internal static void HashRound(ReadOnlySpan<byte> k, Span<byte> left, ReadOnlySpan<byte> right)
     {
         Span<byte> digest = stackalloc byte[Half];
         Sodium.EnsureInitialized();

@@ -1,0 +1,103 @@
+using BenchmarkDotNet.Attributes;
+using NymGateway.Nym.Crypto;
+using NymGateway.Nym.Framing;
+using NymGateway.Nym.Gateway;
+using NymGateway.Nym.Sphinx;
+
+namespace NymGateway.Nym.Benchmarks;
+
+/// <summary>
+/// The final hop of a regular packet step by step, each on the sizes the final hop feeds it, in
+/// units of the one X25519 it cannot avoid (docs/final-hop.md). The Sphinx layer is the first six
+/// rows and its copies; the final hop adds the plaintext split and the result's allocations.
+/// </summary>
+[MemoryDiagnoser]
+public class FinalHopStepBenchmarks
+{
+    private const int LionessHalf = 32;
+    private readonly byte[] _shared = new byte[32];
+    private readonly byte[] _keys = new byte[SphinxConstants.ExpandedSecretLength];
+    private readonly byte[] _mac = new byte[SphinxConstants.MacSize];
+    private readonly byte[] _routing = new byte[SphinxConstants.StreamCipherOutputLength];
+    private readonly byte[] _payload = new byte[PacketSize.RegularPacket.PayloadSize()];
+    private readonly byte[] _iv = new byte[Aes128Ctr.IvSize];
+    private readonly byte[] _digest = new byte[LionessHalf];
+    private readonly byte[] _scratch = new byte[PacketSizes.Extended];
+    private byte[] _finalHop = [];
+    private SphinxNode _node = null!;
+    private FinalHopProcessor _gateway = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _finalHop = PacketFactory.FinalHop();
+        _node = new SphinxNode(PacketFactory.Gateway.Secret);
+        _gateway = new FinalHopProcessor(_node);
+        Random.Shared.NextBytes(_keys);
+        _node.TryProcess(_finalHop, _scratch, out _, out _);
+        _scratch.AsSpan(0, _payload.Length).CopyTo(_payload);
+    }
+
+    [Benchmark(Baseline = true, Description = "X25519 (libsodium)")]
+    public byte SharedSecret()
+    {
+        X25519.SharedSecret(PacketFactory.Gateway.Secret, _finalHop.AsSpan(0, 32), _shared);
+        return _shared[0];
+    }
+
+    [Benchmark(Description = "HKDF-SHA256, keys and tag (288 B)")]
+    public byte Hkdf()
+    {
+        RoutingKeys.Derive(_shared, _keys);
+        return _keys[0];
+    }
+
+    [Benchmark(Description = "header HMAC-SHA256 (300 B)")]
+    public byte HeaderMac()
+    {
+        RoutingKeys.ComputeHeaderMac(RoutingKeys.MacKey(_keys), _finalHop.AsSpan(48, SphinxConstants.EncryptedRoutingInfoSize), _mac);
+        return _mac[0];
+    }
+
+    [Benchmark(Description = "header AES-128-CTR (360 B)")]
+    public byte HeaderAesCtr()
+    {
+        Aes128Ctr.Apply(RoutingKeys.StreamCipherKey(_keys), _iv, _routing);
+        return _routing[0];
+    }
+
+    [Benchmark(Description = "Lioness: one ChaCha20 round (2033 B)")]
+    public byte LionessStreamRound()
+    {
+        Lioness.StreamRound(_keys.AsSpan(0, LionessHalf), _payload.AsSpan(0, LionessHalf), _payload.AsSpan(LionessHalf));
+        return _payload[LionessHalf];
+    }
+
+    [Benchmark(Description = "Lioness: one keyed BLAKE2b round (2033 B)")]
+    public byte LionessHashRound()
+    {
+        Lioness.HashRound(_keys.AsSpan(0, 64), _digest, _payload.AsSpan(LionessHalf));
+        return _digest[0];
+    }
+
+    [Benchmark(Description = "Lioness decrypt (2065 B)")]
+    public byte LionessDecrypt()
+    {
+        Lioness.Decrypt(RoutingKeys.PayloadKey(_keys), _payload);
+        return _payload[0];
+    }
+
+    [Benchmark(Description = "Sphinx layer (SphinxNode)")]
+    public int SphinxLayer()
+    {
+        _node.TryProcess(_finalHop, _scratch, out var hop, out _);
+        return hop.OutputLength;
+    }
+
+    [Benchmark(Description = "final hop (FinalHopProcessor)")]
+    public int FinalHop()
+    {
+        _gateway.TryProcess(PacketSize.RegularPacket, PacketMode.Mix, _finalHop, _scratch, out var result, out _);
+        return result.Message.Length;
+    }
+}
