@@ -1,4 +1,4 @@
-using System.Security.Cryptography;
+using NymGateway.Nym.Crypto;
 
 namespace NymGateway.Nym.Sphinx;
 
@@ -20,7 +20,7 @@ public static class RoutingKeys
 
     /// <param name="keys"><see cref="SphinxConstants.RoutingKeysLength"/> bytes, or <see cref="SphinxConstants.ExpandedSecretLength"/> for the replay tag too.</param>
     public static void Derive(ReadOnlySpan<byte> sharedSecret, Span<byte> keys) =>
-        HKDF.DeriveKey(HashAlgorithmName.SHA256, sharedSecret, keys, default, SphinxConstants.HkdfInputSeed);
+        HmacSha256.Hkdf(sharedSecret, SphinxConstants.HkdfInputSeed, keys);
 
     public static ReadOnlySpan<byte> StreamCipherKey(ReadOnlySpan<byte> keys) => keys.Slice(StreamCipherKeyOffset, SphinxConstants.StreamCipherKeySize);
     public static ReadOnlySpan<byte> MacKey(ReadOnlySpan<byte> keys) => keys.Slice(MacKeyOffset, SphinxConstants.MacKeySize);
@@ -32,7 +32,7 @@ public static class RoutingKeys
     public static void ComputeHeaderMac(ReadOnlySpan<byte> macKey, ReadOnlySpan<byte> routingInfo, Span<byte> mac)
     {
         Span<byte> full = stackalloc byte[32];
-        HMACSHA256.HashData(macKey, routingInfo, full);
+        HmacSha256.Compute(macKey, routingInfo, full);
         full[..SphinxConstants.MacSize].CopyTo(mac);
     }
 }
