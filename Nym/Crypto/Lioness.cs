@@ -67,15 +67,7 @@ public static unsafe class Lioness
         {
             streamKey[i] = (byte)(left[i] ^ k[i]);
         }
-        Span<byte> nonce = stackalloc byte[8];
-        nonce.Clear();
-        Sodium.EnsureInitialized();
-        fixed (byte* r = right)
-        fixed (byte* n = nonce)
-        fixed (byte* sk = streamKey)
-        {
-            Sodium.Check(Sodium.crypto_stream_chacha20_xor(r, r, (ulong)right.Length, n, sk));
-        }
+        ChaCha20.Xor(streamKey, stackalloc byte[ChaCha20.NonceSize], 0, right);
         CryptographicOperations.ZeroMemory(streamKey);
     }
 

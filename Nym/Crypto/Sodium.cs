@@ -41,7 +41,7 @@ internal static unsafe partial class Sodium
     internal static partial int crypto_scalarmult_curve25519_base(byte* q, byte* n);
 
     [LibraryImport(Library)]
-    internal static partial int crypto_stream_chacha20_xor(byte* c, byte* m, ulong mlen, byte* n, byte* k);
+    internal static partial int crypto_stream_chacha20_xor_ic(byte* c, byte* m, ulong mlen, byte* n, ulong ic, byte* k);
 
     [LibraryImport(Library)]
     internal static partial int crypto_generichash_blake2b(byte* output, nuint outlen, byte* input, ulong inlen, byte* key, nuint keylen);
