@@ -12,6 +12,9 @@ namespace NymGateway.Nym.Sphinx;
 /// </summary>
 public sealed class SphinxNode
 {
+    /// <summary>The whole AES blocks that hold a final hop's meta information (a forward hop's is shorter).</summary>
+    private const int MetaInfoLength = (SphinxConstants.FinalNodeMetaInfoLength + Aes128Ctr.IvSize - 1) / Aes128Ctr.IvSize * Aes128Ctr.IvSize;
+
     private readonly byte[] _privateKey = new byte[X25519.KeySize];
 
     /// <param name="privateKey">32 raw or clamped secret bytes; they are clamped as the crate does.</param>
@@ -65,10 +68,12 @@ public sealed class SphinxNode
                 return false;
             }
 
-            // beta || zero padding, decrypted with the full keystream.
+            // beta || zero padding, decrypted with the full keystream; a final hop reads only the
+            // blocks of its flag, destination and identifier, so the rest waits for a forward hop.
             beta.CopyTo(routing);
             routing[SphinxConstants.EncryptedRoutingInfoSize..].Clear();
-            Aes128Ctr.Apply(RoutingKeys.StreamCipherKey(keys), stackalloc byte[Aes128Ctr.IvSize], routing);
+            Span<byte> iv = stackalloc byte[Aes128Ctr.IvSize];
+            Aes128Ctr.Apply(RoutingKeys.StreamCipherKey(keys), iv, routing[..MetaInfoLength]);
 
             // Only an authenticated header gets a tag, so garbage never enters a replay filter.
             hop.ReplayTag = Bytes32.From(RoutingKeys.ReplayTag(keys));
@@ -77,6 +82,8 @@ public sealed class SphinxNode
             switch (flag)
             {
                 case SphinxConstants.ForwardHopFlag:
+                    iv[^1] = MetaInfoLength / Aes128Ctr.IvSize; // the counter after those blocks
+                    Aes128Ctr.Apply(RoutingKeys.StreamCipherKey(keys), iv, routing[MetaInfoLength..]);
                     hop.Kind = SphinxHopKind.Forward;
                     hop.Address = Bytes32.From(routing[offset..]);
                     offset += SphinxConstants.NodeAddressLength;
