@@ -11,11 +11,14 @@ namespace NymGateway.EdgeHost.Telemetry;
 /// </summary>
 public static class AdminEndpoint
 {
-    /// <summary>Once per host: the Prometheus exporter over <paramref name="meters"/>, and health checks (each host adds its own).</summary>
+    /// <summary>The runtime's own meter (.NET 9+): GC heap and collections, process memory and CPU, thread pool, timers.</summary>
+    public const string RuntimeMeter = "System.Runtime";
+
+    /// <summary>Once per host: the Prometheus exporter over <paramref name="meters"/> and the runtime's, and health checks (each host adds its own).</summary>
     public static void AddAdminEndpoint(this IServiceCollection services, params string[] meters)
     {
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(meters)
+            .AddMeter([.. meters, RuntimeMeter])
             .AddPrometheusExporter());
         services.AddHealthChecks();
     }

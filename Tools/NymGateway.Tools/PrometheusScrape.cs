@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace NymGateway.Tests.EndToEnd;
+namespace NymGateway.Tools;
 
 /// <summary>One scrape of a /metrics page: each sample's value, summed over its label sets, by metric name.</summary>
 public sealed class PrometheusScrape(string text)
@@ -14,6 +14,9 @@ public sealed class PrometheusScrape(string text)
     /// <summary>The sum over every label set of <paramref name="name"/>; fails with the whole page when it is missing.</summary>
     public double this[string name] =>
         _values.TryGetValue(name, out var value) ? value : throw new KeyNotFoundException($"{name} is not on the page:\n{Text}");
+
+    /// <summary>The sum, or 0 while nothing was counted yet (an instrument appears on the page once it has a value).</summary>
+    public double ValueOrZero(string name) => _values.GetValueOrDefault(name);
 
     private static Dictionary<string, double> Parse(string text)
     {

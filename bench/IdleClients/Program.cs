@@ -1,0 +1,79 @@
+using System.Diagnostics;
+using NymGateway.IdleClients;
+
+// Idle clients measured: N authenticated websockets held idle on one single-process gateway
+// (`nym-gateway run`, embedded SQLite, a process of its own), then all dropped at once; the
+// gateway's resident memory and GC heap sampled before, connected, after the idle wait, after
+// the storm and the idle wait again, per GC setting. See docs/memory.md.
+if (args is ["--help"] or ["-h"])
+{
+    Console.WriteLine(IdleOptions.Usage);
+    return 0;
+}
+var options = IdleOptions.Parse(args);
+var command = "dotnet run -c Release --project bench/IdleClients --" + string.Concat(args.Select(a => " " + a));
+var files = FileLimit.RaiseTo((ulong)(2 * options.Clients + 4096));
+if (files < (ulong)options.Clients + 1024)
+{
+    Console.Error.WriteLine($"{options.Clients} clients need about {options.Clients + 1024} open files, the limit is {files}: raise it (`ulimit -n`, as root) or use fewer --clients");
+    return 1;
+}
+var load = LoadAverage();
+Console.WriteLine($"load average {load}; open-file limit {files}; {options.Clients} clients; GC settings: {string.Join(", ", options.Settings.Select(s => s.Name))}");
+
+var home = Path.Combine(options.Directory, $"home-{options.Clients}");
+Directory.CreateDirectory(home);
+var folder = await IdleGateway.InitAsync(home, options.Clients);
+var keysFile = Path.Combine(home, "clients.keys");
+if (!File.Exists(keysFile))
+{
+    var registering = Stopwatch.StartNew();
+    await using (var gateway = await IdleGateway.StartAsync(home, new Dictionary<string, string?>()))
+    {
+        await IdleClientPool.RegisterAsync(gateway.Clients, folder.Identity, options.Clients, options.Parallel, keysFile);
+    }
+    Console.WriteLine($"registered {options.Clients} clients in {registering.Elapsed.TotalSeconds:F0} s (kept in {keysFile})");
+}
+using var clients = await IdleClientPool.LoadAsync(keysFile);
+
+var results = new List<SettingResult>();
+foreach (var setting in options.Settings)
+{
+    results.Add(await MeasureAsync(setting));
+    var r = results[^1];
+    Console.WriteLine($"{setting.Name}: RSS {string.Join(" -> ", r.Samples.Select(s => $"{s.Point} {s.ResidentBytes / 1048576} MiB"))}; " +
+        $"{r.ResidentPerClient / 1024:F1} KiB per idle client");
+}
+var written = await Report.WriteAsync(options.Results, command, load, results);
+Console.WriteLine(Report.Markdown(command, load, results));
+Console.WriteLine($"results: {written}.json, {written}.md");
+return 0;
+
+async Task<SettingResult> MeasureAsync(GcSetting setting)
+{
+    await using var gateway = await IdleGateway.StartAsync(home, setting.Environment);
+    var clock = Stopwatch.StartNew();
+    var samples = new List<MemorySample>();
+    // Startup's own garbage and JIT settle first.
+    await Task.Delay(TimeSpan.FromSeconds(5));
+    samples.Add(await MemorySample.TakeAsync("started", gateway, clock.Elapsed));
+
+    var connecting = Stopwatch.StartNew();
+    await clients.ConnectAllAsync(gateway.Clients, options.Parallel);
+    await gateway.WaitForConnectedAsync(clients.Count, TimeSpan.FromSeconds(60));
+    var connectSeconds = connecting.Elapsed.TotalSeconds;
+    samples.Add(await MemorySample.TakeAsync("connected", gateway, clock.Elapsed));
+    await Task.Delay(options.Idle);
+    samples.Add(await MemorySample.TakeAsync("idle", gateway, clock.Elapsed));
+
+    var storm = Stopwatch.StartNew();
+    await clients.DisconnectAllAsync();
+    await gateway.WaitForConnectedAsync(0, TimeSpan.FromSeconds(120));
+    var stormSeconds = storm.Elapsed.TotalSeconds;
+    samples.Add(await MemorySample.TakeAsync("disconnected", gateway, clock.Elapsed));
+    await Task.Delay(options.Idle);
+    samples.Add(await MemorySample.TakeAsync("settled", gateway, clock.Elapsed));
+    return new SettingResult(setting.Name, setting.Description, clients.Count, Math.Round(connectSeconds, 1), Math.Round(stormSeconds, 1), samples);
+}
+
+static string LoadAverage() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
