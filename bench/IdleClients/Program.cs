@@ -10,6 +10,7 @@ if (args is ["--help"] or ["-h"])
     Console.WriteLine(IdleOptions.Usage);
     return 0;
 }
+const int TopTypes = 25;
 var options = IdleOptions.Parse(args);
 var command = "dotnet run -c Release --project bench/IdleClients --" + string.Concat(args.Select(a => " " + a));
 var files = FileLimit.RaiseTo((ulong)(2 * options.Clients + 4096));
@@ -57,23 +58,30 @@ async Task<SettingResult> MeasureAsync(GcSetting setting)
     // Startup's own garbage and JIT settle first.
     await Task.Delay(TimeSpan.FromSeconds(5));
     samples.Add(await MemorySample.TakeAsync("started", gateway, clock.Elapsed));
+    Console.WriteLine($"{setting.Name}: started, {samples[^1].ResidentBytes / 1048576} MiB; connecting");
+    var typesStarted = HeapInspection.ByType(gateway.Process.Id);
 
     var connecting = Stopwatch.StartNew();
     await clients.ConnectAllAsync(gateway.Clients, options.Parallel);
     await gateway.WaitForConnectedAsync(clients.Count, TimeSpan.FromSeconds(60));
     var connectSeconds = connecting.Elapsed.TotalSeconds;
     samples.Add(await MemorySample.TakeAsync("connected", gateway, clock.Elapsed));
+    Console.WriteLine($"{setting.Name}: {clients.Count} connected in {connectSeconds:F1} s, {samples[^1].ResidentBytes / 1048576} MiB; idle for {options.Idle.TotalSeconds} s");
     await Task.Delay(options.Idle);
     samples.Add(await MemorySample.TakeAsync("idle", gateway, clock.Elapsed));
+    var typesIdle = HeapInspection.ByType(gateway.Process.Id);
 
     var storm = Stopwatch.StartNew();
     await clients.DisconnectAllAsync();
     await gateway.WaitForConnectedAsync(0, TimeSpan.FromSeconds(120));
     var stormSeconds = storm.Elapsed.TotalSeconds;
     samples.Add(await MemorySample.TakeAsync("disconnected", gateway, clock.Elapsed));
+    Console.WriteLine($"{setting.Name}: all disconnected in {stormSeconds:F1} s, {samples[^1].ResidentBytes / 1048576} MiB");
     await Task.Delay(options.Idle);
     samples.Add(await MemorySample.TakeAsync("settled", gateway, clock.Elapsed));
-    return new SettingResult(setting.Name, setting.Description, clients.Count, Math.Round(connectSeconds, 1), Math.Round(stormSeconds, 1), samples);
+    var typesSettled = HeapInspection.ByType(gateway.Process.Id);
+    return new SettingResult(setting.Name, setting.Description, clients.Count, Math.Round(connectSeconds, 1), Math.Round(stormSeconds, 1), samples,
+        TypeGrowth.Between(typesStarted, typesIdle, clients.Count, TopTypes), TypeGrowth.Between(typesStarted, typesSettled, clients.Count, TopTypes));
 }
 
 static string LoadAverage() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));

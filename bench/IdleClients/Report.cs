@@ -24,6 +24,19 @@ internal static class Report
             text.AppendLine(CultureInfo.InvariantCulture,
                 $" | {Mib(r["idle"].GcHeapBytes)} | {Mib(r["settled"].GcHeapBytes)} | {r.ResidentPerClient / 1024:F1} | {r.HeapPerClient / 1024:F1} | {r.ConnectSeconds:F1} | {r["settled"].CpuSeconds:F0} |");
         }
+        foreach (var r in results)
+        {
+            text.AppendLine();
+            text.AppendLine(CultureInfo.InvariantCulture, $"{r.Setting}: the heap's types that grew most, per client (live objects after a full GC), while idle and after the storm:");
+            text.AppendLine();
+            text.AppendLine("| type | bytes / idle client | objects | bytes / client after the storm | objects |");
+            text.AppendLine("|---|--:|--:|--:|--:|");
+            foreach (var t in r.PerIdleClient)
+            {
+                var left = r.LeftAfterStorm.FirstOrDefault(l => l.Type == t.Type);
+                text.AppendLine(CultureInfo.InvariantCulture, $"| `{t.Type}` | {t.BytesPerClient:F0} | {t.ObjectsPerClient:F2} | {left?.BytesPerClient.ToString("F0", CultureInfo.InvariantCulture) ?? "-"} | {left?.ObjectsPerClient.ToString("F2", CultureInfo.InvariantCulture) ?? "-"} |");
+            }
+        }
         return text.ToString();
     }
 
