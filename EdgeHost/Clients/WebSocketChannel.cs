@@ -1,9 +1,10 @@
+using System.Buffers;
 using System.Net.WebSockets;
 using System.Text;
 
 namespace NymGateway.EdgeHost.Clients;
 
-/// <summary>One received websocket message, whole.</summary>
+/// <summary>One received websocket message, whole (its own array of exactly its length).</summary>
 public readonly record struct ClientFrame(WebSocketMessageType Type, byte[] Data)
 {
     public string Text => Encoding.UTF8.GetString(Data);
@@ -13,38 +14,76 @@ public readonly record struct ClientFrame(WebSocketMessageType Type, byte[] Data
 /// A client's websocket with whole-message receive (bounded in size) and sends serialised by a
 /// lock, so responses and pushed messages never interleave.
 /// </summary>
-public sealed class WebSocketChannel(WebSocket socket, int maxMessageBytes) : IDisposable
+/// <param name="buffers">Where receive buffers come from (the shared pool unless a test counts them).</param>
+public sealed class WebSocketChannel(WebSocket socket, int maxMessageBytes, ArrayPool<byte>? buffers = null) : IDisposable
 {
+    private readonly ArrayPool<byte> _buffers = buffers ?? ArrayPool<byte>.Shared;
+
+    /// <summary>What a message is first read into; a larger one moves to a buffer twice the size, up to the limit.</summary>
+    public const int FirstBufferBytes = 16 * 1024;
+
     private readonly SemaphoreSlim _sendLock = new(1, 1);
 
     /// <summary>The next message, or null when the client closed or the connection broke.</summary>
+    /// <remarks>
+    /// An idle client's receive waits with an empty buffer, so it holds no memory; the message is
+    /// then read into pooled buffers that go back to the pool before this returns.
+    /// </remarks>
     public async Task<ClientFrame?> ReceiveAsync(CancellationToken cancellationToken)
     {
-        var buffer = new byte[Math.Min(maxMessageBytes, 16 * 1024)];
-        int length = 0;
-        while (true)
+        var result = await socket.ReceiveAsync(Memory<byte>.Empty, cancellationToken);
+        if (result.MessageType == WebSocketMessageType.Close)
         {
-            if (length == buffer.Length)
+            await CloseAsync(WebSocketCloseStatus.NormalClosure, "");
+            return null;
+        }
+        if (result.EndOfMessage)
+        {
+            return new ClientFrame(result.MessageType, []);
+        }
+        var buffer = _buffers.Rent(Math.Min(maxMessageBytes, FirstBufferBytes));
+        try
+        {
+            int length = 0;
+            while (true)
             {
-                if (buffer.Length >= maxMessageBytes)
+                int room = Math.Min(buffer.Length, maxMessageBytes);
+                if (length == room)
                 {
-                    await CloseAsync(WebSocketCloseStatus.MessageTooBig, $"messages are limited to {maxMessageBytes} bytes");
+                    if (room == maxMessageBytes)
+                    {
+                        await CloseAsync(WebSocketCloseStatus.MessageTooBig, $"messages are limited to {maxMessageBytes} bytes");
+                        return null;
+                    }
+                    buffer = Grow(buffer, length, Math.Min(room * 2, maxMessageBytes));
+                    room = Math.Min(buffer.Length, maxMessageBytes);
+                }
+                result = await socket.ReceiveAsync(buffer.AsMemory(length, room - length), cancellationToken);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    await CloseAsync(WebSocketCloseStatus.NormalClosure, "");
                     return null;
                 }
-                Array.Resize(ref buffer, Math.Min(buffer.Length * 2, maxMessageBytes));
-            }
-            var result = await socket.ReceiveAsync(buffer.AsMemory(length), cancellationToken);
-            if (result.MessageType == WebSocketMessageType.Close)
-            {
-                await CloseAsync(WebSocketCloseStatus.NormalClosure, "");
-                return null;
-            }
-            length += result.Count;
-            if (result.EndOfMessage)
-            {
-                return new ClientFrame(result.MessageType, buffer[..length]);
+                length += result.Count;
+                if (result.EndOfMessage)
+                {
+                    return new ClientFrame(result.MessageType, buffer.AsSpan(0, length).ToArray());
+                }
             }
         }
+        finally
+        {
+            _buffers.Return(buffer);
+        }
+    }
+
+    /// <summary>A pooled buffer of at least <paramref name="size"/> bytes holding the first <paramref name="length"/> of <paramref name="buffer"/>, which goes back to the pool.</summary>
+    private byte[] Grow(byte[] buffer, int length, int size)
+    {
+        var larger = _buffers.Rent(size);
+        buffer.AsSpan(0, length).CopyTo(larger);
+        _buffers.Return(buffer);
+        return larger;
     }
 
     public Task SendTextAsync(string text, CancellationToken cancellationToken) =>

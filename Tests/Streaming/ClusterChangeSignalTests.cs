@@ -21,4 +21,22 @@ public sealed class ClusterChangeSignalTests
         signal.NotifyGatewayCountChanged(1, 0, connectionRecovered: true);
         Assert.Equal((3, 1), (changed, reconnected));
     }
+
+    [Fact]
+    public void A_removed_handler_is_not_called_and_the_others_still_are()
+    {
+        var signal = new ClusterChangeSignal();
+        var calls = new int[3];
+        Action[] handlers = [() => calls[0]++, () => calls[1]++, () => calls[2]++];
+        foreach (var handler in handlers)
+        {
+            signal.Changed += handler;
+            signal.Reconnected += handler;
+        }
+
+        signal.Changed -= handlers[1];
+        signal.NotifyGatewayCountChanged(1, 0, connectionRecovered: true);
+
+        Assert.Equal([2, 1, 2], calls);
+    }
 }
