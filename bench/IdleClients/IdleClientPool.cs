@@ -17,35 +17,36 @@ internal sealed class IdleClientPool : IDisposable
     private const int ConnectionsPerAddress = 10_000;
     private static readonly TimeSpan ResponseTimeout = TimeSpan.FromSeconds(60);
 
-    private readonly IReadOnlyList<(IdentityKeyPair Identity, SharedKeys Keys)> _clients;
+    private readonly IReadOnlyList<(byte[] Secret, SharedKeys Keys)> _clients;
     private readonly HttpMessageInvoker[] _sources;
     private TestClient[] _connected = [];
 
-    private IdleClientPool(IReadOnlyList<(IdentityKeyPair Identity, SharedKeys Keys)> clients)
+    private IdleClientPool(IReadOnlyList<(byte[] Secret, SharedKeys Keys)> clients)
     {
         _clients = clients;
         _sources = Sources(clients.Count);
     }
 
-    /// <summary>The clients <see cref="RegisterAsync"/> saved in <paramref name="keysFile"/>.</summary>
+    /// <summary>The clients (their secret identity keys and shared keys) <see cref="RegisterAsync"/> saved in <paramref name="keysFile"/>.</summary>
     public static async Task<IdleClientPool> LoadAsync(string keysFile) =>
         new([.. (await File.ReadAllLinesAsync(keysFile)).Select(Parse)]);
 
     /// <summary>Registers <paramref name="count"/> new clients through <paramref name="gateway"/> (the 0.9.2 handshake) and saves their keys.</summary>
     public static async Task RegisterAsync(Uri gateway, IdentityPublicKey identity, int count, int parallel, string keysFile)
     {
-        var registered = new (IdentityKeyPair Identity, SharedKeys Keys)[count];
+        var registered = new (byte[] Secret, SharedKeys Keys)[count];
         var sources = Sources(count);
         await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = parallel }, async (i, _) =>
         {
-            await using var client = await ConnectAsync(sources, gateway, IdentityKeyPair.Generate(), i);
+            using var key = IdentityKeyPair.Generate();
+            await using var client = await ConnectAsync(sources, gateway, key, i);
             var response = await client.RegisterAsync(identity, ResponseTimeout);
             registered[i] = response is ServerResponse.Register { Status: true }
-                ? (client.Identity, client.Keys!)
+                ? (key.Secret, client.Keys!)
                 : throw new InvalidOperationException($"client {i} could not register: {response}");
         });
         Array.ForEach(sources, s => s.Dispose());
-        await File.WriteAllLinesAsync(keysFile, registered.Select(c => $"{Convert.ToBase64String(c.Identity.Secret)} {Convert.ToBase64String(c.Keys.Bytes)}"));
+        await File.WriteAllLinesAsync(keysFile, registered.Select(c => $"{Convert.ToBase64String(c.Secret)} {Convert.ToBase64String(c.Keys.Bytes)}"));
     }
 
     public int Count => _clients.Count;
@@ -56,8 +57,11 @@ internal sealed class IdleClientPool : IDisposable
         var connected = new TestClient[_clients.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, _clients.Count), new ParallelOptions { MaxDegreeOfParallelism = parallel }, async (i, _) =>
         {
-            var client = await ConnectAsync(_sources, gateway, _clients[i].Identity, i);
+            var client = await ConnectAsync(_sources, gateway, IdentityKeyPair.FromSecret(_clients[i].Secret), i);
             var response = await client.AuthenticateAsync(_clients[i].Keys, ResponseTimeout);
+            // Authenticating needs the address only: libsodium's guarded key memory costs 3 memory maps a key, and
+            // 20,000 held keys would come near the kernel's limit of 65,530 maps per process.
+            client.Identity.Dispose();
             connected[i] = response is ServerResponse.Authenticate { Status: true }
                 ? client
                 : throw new InvalidOperationException($"client {i} could not authenticate: {response}");
@@ -82,10 +86,10 @@ internal sealed class IdleClientPool : IDisposable
 
     private static HttpMessageInvoker[] Sources(int connections) => [.. Enumerable.Range(0, connections / ConnectionsPerAddress + 1).Select(From)];
 
-    private static (IdentityKeyPair, SharedKeys) Parse(string line)
+    private static (byte[], SharedKeys) Parse(string line)
     {
         var fields = line.Split(' ');
-        return (IdentityKeyPair.FromSecret(Convert.FromBase64String(fields[0])), SharedKeys.FromBytes(Convert.FromBase64String(fields[1])));
+        return (Convert.FromBase64String(fields[0]), SharedKeys.FromBytes(Convert.FromBase64String(fields[1])));
     }
 
     /// <summary>Connections bound to 127.0.0.(2 + <paramref name="source"/>).</summary>

@@ -14,9 +14,9 @@ const int TopTypes = 25;
 var options = IdleOptions.Parse(args);
 var command = "dotnet run -c Release --project bench/IdleClients --" + string.Concat(args.Select(a => " " + a));
 var files = FileLimit.RaiseTo((ulong)(2 * options.Clients + 4096));
-if (files < (ulong)options.Clients + 1024)
+if (files < (ulong)options.Clients + 512)
 {
-    Console.Error.WriteLine($"{options.Clients} clients need about {options.Clients + 1024} open files, the limit is {files}: raise it (`ulimit -n`, as root) or use fewer --clients");
+    Console.Error.WriteLine($"{options.Clients} clients need about {options.Clients + 512} open files (in the gateway and in this process), the limit is {files}: raise it (`ulimit -n`, as root) or use fewer --clients");
     return 1;
 }
 var load = LoadAverage();
