@@ -70,9 +70,20 @@ internal sealed partial class IdleGateway : IAsyncDisposable
         }
     }
 
+    /// <summary>The last lines the gateway printed, for a failure's report.</summary>
+    public string Tail(int lines) => string.Join('\n', Process.Output.Split('\n').TakeLast(lines));
+
+    /// <summary>Stops it with SIGTERM, and kills it when that took too long (what failed is reported by the caller).</summary>
     public async ValueTask DisposeAsync()
     {
-        await Process.SignalAndWaitAsync("TERM");
+        try
+        {
+            await Process.SignalAndWaitAsync("TERM");
+        }
+        catch (TimeoutException)
+        {
+            await Console.Error.WriteLineAsync("the gateway did not stop within 45 s of SIGTERM: killed");
+        }
         Process.Dispose();
         _http.Dispose();
     }

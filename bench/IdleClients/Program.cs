@@ -38,21 +38,49 @@ if (!File.Exists(keysFile))
 using var clients = await IdleClientPool.LoadAsync(keysFile);
 
 var results = new List<SettingResult>();
+int exitCode = 0;
+string? written = null;
 foreach (var setting in options.Settings)
 {
-    results.Add(await MeasureAsync(setting));
+    try
+    {
+        results.Add(await MeasureAsync(setting));
+    }
+    catch (Exception ex)
+    {
+        Console.Error.WriteLine($"{setting.Name}: failed: {ex}");
+        exitCode = 1;
+        continue;
+    }
     var r = results[^1];
     Console.WriteLine($"{setting.Name}: RSS {string.Join(" -> ", r.Samples.Select(s => $"{s.Point} {s.ResidentBytes / 1048576} MiB"))}; " +
         $"{r.ResidentPerClient / 1024:F1} KiB per idle client");
+    // Written after every setting, so a later failure loses nothing measured.
+    written = await Report.WriteAsync(options.Results, command, load, results, written);
 }
-var written = await Report.WriteAsync(options.Results, command, load, results);
-Console.WriteLine(Report.Markdown(command, load, results));
-Console.WriteLine($"results: {written}.json, {written}.md");
-return 0;
+if (written is not null)
+{
+    Console.WriteLine(Report.Markdown(command, load, results));
+    Console.WriteLine($"results: {written}.json, {written}.md");
+}
+return exitCode;
 
 async Task<SettingResult> MeasureAsync(GcSetting setting)
 {
     await using var gateway = await IdleGateway.StartAsync(home, setting.Environment);
+    try
+    {
+        return await MeasureOnAsync(setting, gateway);
+    }
+    catch (Exception ex)
+    {
+        await clients.DisconnectAllAsync();
+        throw new InvalidOperationException($"{ex.Message}; the gateway's last lines:\n{gateway.Tail(30)}", ex);
+    }
+}
+
+async Task<SettingResult> MeasureOnAsync(GcSetting setting, IdleGateway gateway)
+{
     var clock = Stopwatch.StartNew();
     var samples = new List<MemorySample>();
     // Startup's own garbage and JIT settle first.

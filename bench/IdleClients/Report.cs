@@ -40,11 +40,11 @@ internal static class Report
         return text.ToString();
     }
 
-    /// <summary>Writes `idle-clients-N-TIME.json` (and .md) under <paramref name="directory"/>; the path without extension.</summary>
-    public static async Task<string> WriteAsync(string directory, string command, string load, IReadOnlyList<SettingResult> results)
+    /// <summary>Writes `idle-clients-N-TIME.json` (and .md) under <paramref name="directory"/>, or again to <paramref name="path"/>; the path without extension.</summary>
+    public static async Task<string> WriteAsync(string directory, string command, string load, IReadOnlyList<SettingResult> results, string? path)
     {
         Directory.CreateDirectory(directory);
-        var path = Path.Combine(directory, $"idle-clients-{results[0].Clients}-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
+        path ??= Path.Combine(directory, $"idle-clients-{results[0].Clients}-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
         await File.WriteAllTextAsync(path + ".json", JsonSerializer.Serialize(new { command, load, results }, Indented));
         await File.WriteAllTextAsync(path + ".md", Markdown(command, load, results));
         return path;
