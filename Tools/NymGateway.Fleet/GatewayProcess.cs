@@ -25,8 +25,6 @@ public sealed class GatewayProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
-    public int Id => _process.Id;
-
     public int ExitCode => _process.ExitCode;
 
     /// <summary>The process id, to read its CPU time and memory from /proc.</summary>
