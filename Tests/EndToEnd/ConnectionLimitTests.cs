@@ -109,7 +109,8 @@ public sealed class ConnectionLimitTests
     [Fact]
     public async Task A_mix_connection_that_sends_nothing_for_the_idle_timeout_is_closed_a_busy_one_stays()
     {
-        await using var gateway = await Gateway.StartAsync(c => c.Limits.MixConnectionIdleTimeout = TimeSpan.FromSeconds(1));
+        // 2 s, ten times the busy sender's period: a loaded machine that stalls the sender for a second does not make it idle.
+        await using var gateway = await Gateway.StartAsync(c => c.Limits.MixConnectionIdleTimeout = TimeSpan.FromSeconds(2));
         using var silent = await MixSender.ConnectAsync(gateway.Process.MixEndPoint, Peer);
         using var busy = await MixSender.ConnectAsync(gateway.Process.MixEndPoint, OtherPeer);
         using var stopSending = new CancellationTokenSource();
@@ -122,13 +123,13 @@ public sealed class ConnectionLimitTests
                 await Task.Delay(200);
             }
         });
-        Assert.True(await silent.IsClosedByPeerAsync(TimeSpan.FromSeconds(5)));
-        await Task.Delay(1500); // more than another idle timeout, sending all along
+        Assert.True(await silent.IsClosedByPeerAsync(TimeSpan.FromSeconds(6)));
+        await Task.Delay(2500); // more than another idle timeout, sending all along
         Assert.False(await busy.IsClosedByPeerAsync(TimeSpan.FromMilliseconds(100)));
         await stopSending.CancelAsync();
         await keepBusy;
         Assert.Equal(1, gateway.Metrics["nym.gateway.connections.timed_out", "listener=mix"]);
-        gateway.AssertLogged($"Information: Closing mix connection from {silent.LocalEndPoint}: nothing received for 00:00:01");
+        gateway.AssertLogged($"Information: Closing mix connection from {silent.LocalEndPoint}: nothing received for 00:00:02");
         await gateway.BystanderStillReceivesAsync();
     }
 
