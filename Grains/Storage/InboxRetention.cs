@@ -15,7 +15,7 @@ public class InboxRetention
     public TimeSpan MaxMessageAge { get; set; } = TimeSpan.FromHours(24);
 
     /// <summary>Short, as the held message's mix connection waits for it (its SURB-ACK does).</summary>
-    [Description("A message for a connected client is pushed at once and held in memory this long before it is written: if its\nwebsocket send completes first, only its replay tag is written, and its SURB-ACK leaves then. 0 writes at once.")]
+    [Description("A message for a connected client is pushed at once and held in memory this long before it is written: if its\nwebsocket send completes first, only its replay tag is written, and its SURB-ACK leaves then.")]
     public TimeSpan OnlineWriteDelay { get; set; } = TimeSpan.FromMilliseconds(50);
 
     [Description("How often old messages are swept.")]
