@@ -37,6 +37,15 @@ NYM_TEST_PG_PORT="$port" dotnet test Tests/Tests.csproj -c Release "$@" 9>&- 2>&
 status=${PIPESTATUS[0]}
 set -e
 
+# The failures again, last, where a log cut to its tail still shows them: each failed test's name
+# and error message (its output, often a long host log, stays above).
+failures=$(awk '/^  Failed [A-Za-z]/ {show=1; lines=0; print; next}
+                show && /^  (Stack Trace|Standard Output Messages):/ {show=0}
+                show && lines++ < 30 {print}' "$log")
+if [ -n "$failures" ]; then
+  printf 'Failed tests:\n%s\n' "$failures"
+fi
+
 # "Passed!  - Failed:     0, Passed:    65, Skipped:     0, Total: ..." -> totals
 summary=$(grep -E '(Passed|Failed)!  - Failed: ' "$log" | sed -E 's/.*Failed: *([0-9]+), Passed: *([0-9]+), Skipped: *([0-9]+).*/\1 \2 \3/' |
   awk '{f+=$1; p+=$2; s+=$3} END {printf "%d passed, %d failed, %d skipped\n", p, f, s}')

@@ -236,7 +236,7 @@ public abstract class GatewayStore : IGatewayStore, IAsyncDisposable
         GC.SuppressFinalize(this);
     }
 
-    protected static DbParameter Add(DbCommand command, string name, object value)
+    protected internal static DbParameter Add(DbCommand command, string name, object value)
     {
         var parameter = command.CreateParameter();
         parameter.ParameterName = name;

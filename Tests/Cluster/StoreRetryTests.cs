@@ -101,7 +101,7 @@ public sealed class StoreRetryTests : IAsyncLifetime
         {
             await connection.OpenAsync();
             await using var command = connection.CreateCommand();
-            command.CommandText = $"DROP TABLE gateway_id_blocks; INSERT INTO gateway_messages (id, address, content, received_at) VALUES ({(40 * IdBlocks.Size) + 3}, 'old', x'01', 0)";
+            command.CommandText = $"DROP TABLE gateway_id_blocks; DELETE FROM gateway_schema_scripts WHERE name = '004_inbox_ids.sql'; INSERT INTO gateway_messages (id, address, content, received_at) VALUES ({(40 * IdBlocks.Size) + 3}, 'old', x'01', 0)";
             await command.ExecuteNonQueryAsync();
         }
         await store.CreateSchemaAsync(CancellationToken.None);

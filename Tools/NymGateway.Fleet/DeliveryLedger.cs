@@ -14,6 +14,7 @@ public sealed class DeliveryLedger
     private readonly ConcurrentDictionary<int, (int Edge, int Client, long At)> _sent = new();
     private readonly ConcurrentDictionary<int, long> _acked = new();
     private readonly ConcurrentDictionary<int, int> _received = new();
+    private readonly ConcurrentDictionary<int, ConcurrentQueue<(long At, int Connection)>> _receipts = new();
     private readonly ConcurrentBag<(long Since, long At)> _crashes = [];
     private readonly ConcurrentBag<long> _gaveUp = [];
     private int _next = -1;
@@ -37,7 +38,12 @@ public sealed class DeliveryLedger
         }
     }
 
-    public void Received(int sequence) => _received.AddOrUpdate(sequence, 1, (_, count) => count + 1);
+    /// <summary>A client received the message, on its <paramref name="connection"/>-th connection (1 for the first).</summary>
+    public void Received(int sequence, int connection)
+    {
+        _received.AddOrUpdate(sequence, 1, (_, count) => count + 1);
+        _receipts.GetOrAdd(sequence, _ => new()).Enqueue((Now, connection));
+    }
 
     public int SentCount => _sent.Count;
 
@@ -121,6 +127,15 @@ public sealed class DeliveryLedger
             $"acknowledged between {acked.Min() / 1000.0:F1} s and {acked.Max() / 1000.0:F1} s, through edges {string.Join(',', sent.Select(s => s.Edge + 1).Distinct().Order())}, " +
             $"to clients {string.Join(',', sent.Select(s => s.Client + 1).Distinct().Order())}";
     }
+
+    /// <summary>Where and when each of <paramref name="sequences"/> was sent, acknowledged and received (with the client's connection); empty when none.</summary>
+    public string Report(IEnumerable<int> sequences) => string.Join("; ", sequences.Select(s =>
+    {
+        var sent = _sent.TryGetValue(s, out var x) ? $"client {x.Client + 1} via edge {x.Edge + 1}, sent {x.At / 1000.0:F2} s" : "never sent";
+        var acked = _acked.TryGetValue(s, out var a) ? $"acknowledged {a / 1000.0:F2} s" : "not acknowledged";
+        var received = _receipts.TryGetValue(s, out var r) ? string.Join(", ", r.Select(e => $"{e.At / 1000.0:F2} s (connection {e.Connection})")) : "none";
+        return $"#{s}: {sent}, {acked}, received {received}";
+    }));
 
     public string Summary() =>
         $"sent {SentCount}, acknowledged {AckedCount}, received {_received.Count} distinct; acknowledged but not received {Missing.Count}, " +

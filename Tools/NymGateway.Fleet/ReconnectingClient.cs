@@ -28,6 +28,7 @@ public sealed class ReconnectingClient : IAsyncDisposable
     private TestClient _connection;
     private Task _running = Task.CompletedTask;
     private int _reconnects;
+    private int _connections = 1;
 
     private ReconnectingClient(FleetHost host, Uri gateway, DeliveryLedger ledger, TestClient registered)
     {
@@ -158,7 +159,7 @@ public sealed class ReconnectingClient : IAsyncDisposable
             {
                 return; // the connection closed
             }
-            _ledger.Received(BinaryPrimitives.ReadInt32LittleEndian(message));
+            _ledger.Received(BinaryPrimitives.ReadInt32LittleEndian(message), Volatile.Read(ref _connections));
         }
     }
 
@@ -173,6 +174,7 @@ public sealed class ReconnectingClient : IAsyncDisposable
             if (await connection.AuthenticateAsync(_keys, AnswerTimeout) is ServerResponse.Authenticate { Status: true })
             {
                 _connection = connection;
+                Interlocked.Increment(ref _connections);
                 return true;
             }
         }
