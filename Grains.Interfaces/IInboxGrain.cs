@@ -20,6 +20,19 @@ public interface IInboxGrain : IGrainWithStringKey
     /// <param name="receivedAt">When the edge received the packets (unix milliseconds): the age limit and the push latency count from there.</param>
     Task<DeliveryResult> Deliver(Guid deliveryId, Immutable<byte[][]> messages, Immutable<byte[]> replayTags, long receivedAt);
 
+    /// <summary>
+    /// Starts <see cref="Deliver"/> and returns once the messages have their ids (or were refused or
+    /// dropped as copies): a delivery accepted after this one is numbered, and announced, after it.
+    /// An edge sends a connection's next batch then, and asks <see cref="Settle"/> for the result.
+    /// </summary>
+    Task Accept(Guid deliveryId, Immutable<byte[][]> messages, Immutable<byte[]> replayTags, long receivedAt);
+
+    /// <summary>
+    /// The result of a delivery accepted by this activation, once every message is delivered or
+    /// durable; null when the inbox does not know the id (its silo went): then <see cref="Deliver"/> it again.
+    /// </summary>
+    Task<DeliveryResult?> Settle(Guid deliveryId);
+
     /// <summary>Undelivered messages (written or held) with an id above <paramref name="afterId"/>, oldest first.</summary>
     Task<InboxMessage[]> Read(long afterId, int maxMessages);
 

@@ -32,7 +32,8 @@ public sealed partial class InboxGrain(IGatewayStore store, IOptions<GatewayStor
     private bool _fullReported;
     private long _nextId;
     private long _idsEnd;
-    private readonly RecentDeliveries _recent = new(64);
+    /// <summary>Results by delivery id, for a retry or a late <see cref="Settle"/>: enough for the deliveries a busy inbox takes while an edge waits.</summary>
+    private readonly RecentDeliveries _recent = new(1024);
 
     /// <summary>
     /// The delivery that came last has its ids / has sent its announcement (or found the client
@@ -41,7 +42,7 @@ public sealed partial class InboxGrain(IGatewayStore store, IOptions<GatewayStor
     /// </summary>
     private Task _numbered = Task.CompletedTask;
     private Task _announced = Task.CompletedTask;
-    private readonly Dictionary<Guid, Task<DeliveryResult>> _underway = [];
+    private readonly Dictionary<Guid, Attempt> _underway = [];
     private readonly Dictionary<Guid, HeldDelivery> _heldDeliveries = [];
     private readonly Dictionary<long, HeldDelivery> _heldMessages = [];
 
@@ -75,24 +76,67 @@ public sealed partial class InboxGrain(IGatewayStore store, IOptions<GatewayStor
         }
     }
 
-    public Task<DeliveryResult> Deliver(Guid deliveryId, Immutable<byte[][]> messages, Immutable<byte[]> replayTags, long receivedAt)
+    public Task<DeliveryResult> Deliver(Guid deliveryId, Immutable<byte[][]> messages, Immutable<byte[]> replayTags, long receivedAt) =>
+        Start(deliveryId, messages.Value, replayTags.Value, receivedAt).Result;
+
+    public async Task Accept(Guid deliveryId, Immutable<byte[][]> messages, Immutable<byte[]> replayTags, long receivedAt)
     {
-        if (replayTags.Value.Length != messages.Value.Length * ReplayProtection.TagSize)
+        var attempt = Start(deliveryId, messages.Value, replayTags.Value, receivedAt);
+        await Task.WhenAny(attempt.Numbered, attempt.Result).ConfigureAwait(ConfigureAwaitOptions.ContinueOnCapturedContext);
+        if (attempt.Result.IsFaulted)
+        {
+            await attempt.Result; // the caller retries
+        }
+    }
+
+    public Task<DeliveryResult?> Settle(Guid deliveryId) =>
+        _recent.TryGet(deliveryId, out var result) ? Task.FromResult<DeliveryResult?>(result)
+        : _underway.TryGetValue(deliveryId, out var attempt) ? SettleAsync(attempt.Result)
+        : Task.FromResult<DeliveryResult?>(null);
+
+    private static async Task<DeliveryResult?> SettleAsync(Task<DeliveryResult> result) => await result;
+
+    /// <summary>
+    /// A delivery's one attempt in this activation: a retry joins it, and an answered one is
+    /// answered again from the recent results. A delivery held after a failed write is written.
+    /// </summary>
+    private Attempt Start(Guid deliveryId, byte[][] messages, byte[] replayTags, long receivedAt)
+    {
+        if (replayTags.Length != messages.Length * ReplayProtection.TagSize)
         {
             throw new ArgumentException($"one {ReplayProtection.TagSize}-byte replay tag per message", nameof(replayTags));
         }
         if (_recent.TryGet(deliveryId, out var earlier))
         {
-            return Task.FromResult(earlier);
+            return new Attempt(Task.CompletedTask) { Result = Task.FromResult(earlier) };
         }
         if (_underway.TryGetValue(deliveryId, out var running))
         {
-            // A retry (the edge timed out) joins its first attempt.
             return running;
         }
-        var attempt = DeliverOnceAsync(deliveryId, messages.Value, replayTags.Value, receivedAt);
+        if (_heldDeliveries.TryGetValue(deliveryId, out var pushed))
+        {
+            // Its first attempt pushed them and then failed to write: this one writes, and pushes nothing again.
+            var rewrite = new Attempt(Task.CompletedTask);
+            _underway[deliveryId] = rewrite;
+            rewrite.Result = RememberAsync(deliveryId, WriteAsync(pushed));
+            return rewrite;
+        }
+        // Deliveries overlap while they look things up and write, but number and announce in the order they came.
+        var turns = new Turns(new Turn(_numbered), new Turn(_announced));
+        (_numbered, _announced) = (turns.Numbering.Done, turns.Announcing.Done);
+        var attempt = new Attempt(turns.Numbering.Done);
         _underway[deliveryId] = attempt;
-        return RememberAsync(deliveryId, attempt);
+        attempt.Result = RememberAsync(deliveryId, DeliverInTurnAsync(deliveryId, messages, replayTags, receivedAt, turns));
+        return attempt;
+    }
+
+    /// <summary>A delivery under way: <see cref="Numbered"/> once its messages have ids (or none will), <see cref="Result"/> once they are delivered or durable.</summary>
+    private sealed class Attempt(Task numbered)
+    {
+        public Task Numbered => numbered;
+
+        public Task<DeliveryResult> Result { get; set; } = null!;
     }
 
     private async Task<DeliveryResult> RememberAsync(Guid deliveryId, Task<DeliveryResult> attempt)
@@ -106,27 +150,6 @@ public sealed partial class InboxGrain(IGatewayStore store, IOptions<GatewayStor
         finally
         {
             _underway.Remove(deliveryId);
-        }
-    }
-
-    private async Task<DeliveryResult> DeliverOnceAsync(Guid deliveryId, byte[][] messages, byte[] replayTags, long receivedAt)
-    {
-        if (_heldDeliveries.TryGetValue(deliveryId, out var pushed))
-        {
-            // Its first attempt pushed them and then failed to write: this one writes, and pushes nothing again.
-            return await WriteAsync(pushed);
-        }
-        // Deliveries overlap while they look things up and write, but number and announce in the order they came.
-        var turns = new Turns(new Turn(_numbered), new Turn(_announced));
-        (_numbered, _announced) = (turns.Numbering.Done, turns.Announcing.Done);
-        try
-        {
-            return await DeliverInTurnAsync(deliveryId, messages, replayTags, receivedAt, turns);
-        }
-        finally
-        {
-            turns.Numbering.End();
-            turns.Announcing.End();
         }
     }
 
@@ -145,6 +168,19 @@ public sealed partial class InboxGrain(IGatewayStore store, IOptions<GatewayStor
     private sealed record Turns(Turn Numbering, Turn Announcing);
 
     private async Task<DeliveryResult> DeliverInTurnAsync(Guid deliveryId, byte[][] messages, byte[] replayTags, long receivedAt, Turns turns)
+    {
+        try
+        {
+            return await DeliverAsync(deliveryId, messages, replayTags, receivedAt, turns);
+        }
+        finally
+        {
+            turns.Numbering.End();
+            turns.Announcing.End();
+        }
+    }
+
+    private async Task<DeliveryResult> DeliverAsync(Guid deliveryId, byte[][] messages, byte[] replayTags, long receivedAt, Turns turns)
     {
         await (_loading ??= LoadClientAsync());
         if (!_registered)
@@ -252,13 +288,24 @@ public sealed partial class InboxGrain(IGatewayStore store, IOptions<GatewayStor
         return result;
     }
 
-    /// <summary>Sends the announcement after the previous delivery's; the next may send its own once this one's is sent.</summary>
+    /// <summary>
+    /// Sends the announcement once the previous delivery's was sent: two sent at once can reach the
+    /// stream's queue in either order, and a session skips an announced id below one it pushed.
+    /// </summary>
     private async Task AnnounceInTurnAsync(InboxMessage[] messages, Turn turn)
     {
         await turn.Previous;
-        var announcing = messages.Length > 0 ? Announce(messages) : Task.CompletedTask;
-        turn.End();
-        await announcing;
+        try
+        {
+            if (messages.Length > 0)
+            {
+                await Announce(messages);
+            }
+        }
+        finally
+        {
+            turn.End();
+        }
     }
 
     /// <summary>Which messages are fresh, which copies: here, of messages accepted and not yet written (synchronously, so two copies never both pass).</summary>

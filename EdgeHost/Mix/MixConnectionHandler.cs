@@ -11,8 +11,8 @@ namespace NymGateway.EdgeHost.Mix;
 /// <summary>
 /// One mix node's TCP connection: decodes frames straight from the pipe, copies complete frames
 /// into a pooled batch and hands it to <see cref="PacketIngest"/>; up to
-/// <see cref="EdgeLimits.MaxBatchesInFlight"/> batches are under way (unwrapped while the one
-/// before is delivered) while the next is read, and a full window stops reading (back-pressure). A frame
+/// <see cref="EdgeLimits.MaxBatchesInFlight"/> batches are under way (unwrapped and delivered
+/// while the ones before wait for their pushes or writes) while the next is read, and a full window stops reading (back-pressure). A frame
 /// with an unknown size or mode byte closes the connection, as 0.9.2 closes it. When the host
 /// stops, or the connection sent nothing for the idle timeout, it stores the frames it already
 /// received and closes. Connections past the per-IP or total limit are closed at once.
@@ -69,7 +69,7 @@ public sealed class MixConnectionHandler(
         var input = connection.Transport.Input;
         var frames = new List<SphinxFrame>();
         var inFlight = new Queue<Task>();
-        Task previous = Task.CompletedTask;
+        Task previousAccepted = Task.CompletedTask;
         var idleTimeout = options.Value.Limits.MixConnectionIdleTimeout;
         long lastReceived = time.GetTimestamp();
         // Armed only while waiting for the peer: time spent storing (or waiting for the forwarder) is not idleness.
@@ -92,8 +92,9 @@ public sealed class MixConnectionHandler(
                 if (batch is not null)
                 {
                     // The frames are copied out, so the pipe moves on while the batch is stored.
-                    previous = IngestAsync(batch, previous);
-                    inFlight.Enqueue(previous);
+                    var accepted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    inFlight.Enqueue(IngestAsync(batch, previousAccepted, accepted));
+                    previousAccepted = accepted.Task;
                 }
 
                 if (status == FrameStatus.Error)
@@ -136,22 +137,31 @@ public sealed class MixConnectionHandler(
 
     /// <summary>
     /// Unwraps one batch while earlier ones are delivered, gives its pooled buffer back, then
-    /// delivers once the previous batch is delivered: the inboxes get a connection's packets in the
-    /// order it received them, whatever the cluster does with overlapping calls.
+    /// delivers once the inboxes accepted the previous batch (<paramref name="accepted"/> says when
+    /// they accepted this one): the inboxes number a connection's packets in the order it received
+    /// them, whatever the cluster does with overlapping calls, while the waits for pushes and
+    /// writes overlap.
     /// </summary>
-    private async Task IngestAsync(ReceivedBatch batch, Task previous)
+    private async Task IngestAsync(ReceivedBatch batch, Task previous, TaskCompletionSource accepted)
     {
-        UnwrappedBatch unwrapped;
         try
         {
-            unwrapped = await ingest.UnwrapAsync(batch.Packets);
+            UnwrappedBatch unwrapped;
+            try
+            {
+                unwrapped = await ingest.UnwrapAsync(batch.Packets);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(batch.Storage);
+            }
+            await previous.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await ingest.DeliverAsync(unwrapped, accepted);
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(batch.Storage);
+            accepted.TrySetResult(); // a failed batch does not hold up the next
         }
-        await previous.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        await ingest.DeliverAsync(unwrapped);
     }
 
     /// <summary>Packets copied into one pooled buffer.</summary>

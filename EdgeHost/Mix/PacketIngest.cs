@@ -68,7 +68,7 @@ public sealed class PacketIngest(
 
     /// <summary>
     /// Unwraps a batch on all cores; the packets' buffer is free once this completes.
-    /// <see cref="DeliverAsync(UnwrappedBatch)"/> then delivers it.
+    /// <see cref="DeliverAsync(UnwrappedBatch, TaskCompletionSource)"/> then delivers it.
     /// </summary>
     public async Task<UnwrappedBatch> UnwrapAsync(IReadOnlyList<ReceivedPacket> packets)
     {
@@ -79,10 +79,12 @@ public sealed class PacketIngest(
 
     /// <summary>
     /// Drops what this edge's filter saw before (a connection delivers its batches in turn, so the
-    /// first copy of a packet is the one kept), then sends one call per destination client.
-    /// Completes once every message is delivered or durable and its SURB-ACK forwarded.
+    /// first copy of a packet is the one kept), then delivers to each destination client: sets
+    /// <paramref name="accepted"/> once every inbox numbered its messages (the connection's next
+    /// batch may go then, and keeps its order), and completes once every message is delivered or
+    /// durable and its SURB-ACK forwarded.
     /// </summary>
-    public Task DeliverAsync(UnwrappedBatch batch)
+    public Task DeliverAsync(UnwrappedBatch batch, TaskCompletionSource accepted)
     {
         var byClient = new Dictionary<string, List<ProcessedFinalHop>>();
         int replayed = 0;
@@ -107,7 +109,17 @@ public sealed class PacketIngest(
             group.Add(hop);
         }
         DroppedReplays(replayed, "this edge's filter");
-        return Task.WhenAll(byClient.Select(pair => DeliverAsync(pair.Key, pair.Value, batch.ReceivedAt)));
+        var accepts = new Task[byClient.Count];
+        var deliveries = new Task[byClient.Count];
+        int i = 0;
+        foreach (var (client, hops) in byClient)
+        {
+            var inboxAccepted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            deliveries[i] = DeliverAsync(client, hops, batch.ReceivedAt, inboxAccepted);
+            accepts[i++] = inboxAccepted.Task;
+        }
+        Task.WhenAll(accepts).ContinueWith(_ => accepted.TrySetResult(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return Task.WhenAll(deliveries);
     }
 
     private void DroppedReplays(int count, string where)
@@ -178,7 +190,12 @@ public sealed class PacketIngest(
         }
     }
 
-    private async Task DeliverAsync(string client, List<ProcessedFinalHop> hops, long receivedAt)
+    /// <summary>
+    /// Two calls: the inbox accepts (and numbers) the messages, which sets <paramref name="accepted"/>;
+    /// then the edge waits for them to be delivered or durable, asking again from the start if the
+    /// inbox lost them (its silo went), and forwards their SURB-ACKs.
+    /// </summary>
+    private async Task DeliverAsync(string client, List<ProcessedFinalHop> hops, long receivedAt, TaskCompletionSource accepted)
     {
         var inbox = grains.GetGrain<IInboxGrain>(client);
         var messages = new byte[hops.Count][];
@@ -193,11 +210,21 @@ public sealed class PacketIngest(
         var deliveryId = Guid.NewGuid();
         var context = ResilienceContextPool.Shared.Get(FirstAttemptAlwaysRuns(lifetime.ApplicationStopping));
         context.Properties.Set(DeliveryKey, (messages.Length, new ClientAddressPrefix(client)));
+        var contents = new Immutable<byte[][]>(messages);
+        var replayTags = new Immutable<byte[]>(tags);
         DeliveryResult result;
         try
         {
+            try
+            {
+                await DeliveryRetries.ExecuteAsync(async _ => await inbox.Accept(deliveryId, contents, replayTags, receivedAt), context);
+            }
+            finally
+            {
+                accepted.TrySetResult(); // failed, the host stops: the next batch fails alike
+            }
             result = await DeliveryRetries.ExecuteAsync(
-                async _ => await inbox.Deliver(deliveryId, new Immutable<byte[][]>(messages), new Immutable<byte[]>(tags), receivedAt),
+                async _ => await inbox.Settle(deliveryId) ?? await inbox.Deliver(deliveryId, contents, replayTags, receivedAt),
                 context);
         }
         finally

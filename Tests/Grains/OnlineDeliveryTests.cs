@@ -38,6 +38,29 @@ public sealed class OnlineDeliveryTests(SqliteSiloFixture silo)
     }
 
     [Fact]
+    public async Task An_accepted_delivery_is_numbered_before_the_next_and_answered_once_pushed()
+    {
+        var client = NewClient();
+        var inbox = await silo.ConnectedInboxAsync(client);
+        var (first, second) = (Guid.NewGuid(), Guid.NewGuid());
+        await inbox.Accept(first, new([[1]]), Tags(1), Now);
+        await inbox.Accept(second, new([[2]]), Tags(1), Now);
+
+        // Both numbered in the order accepted and held; neither answered before its push (or the write delay).
+        var held = await ReadUntilAsync(inbox, 2);
+        Assert.Equal([1, 2], held.Select(m => (int)m.Content[0]));
+        var settling = inbox.Settle(first);
+        Assert.False(settling.IsCompleted);
+        await inbox.Acknowledge([held[0].Id]);
+        Assert.Equal(new DeliveryResult(1, 0), await settling.WaitAsync(OnlineWriteDelay / 2));
+
+        // The other is written at the end of its delay; an id the inbox never saw is unknown to it.
+        Assert.Equal(new DeliveryResult(1, 0), await inbox.Settle(second));
+        Assert.Equal(1, await StoredAsync(client));
+        Assert.Null(await inbox.Settle(Guid.NewGuid()));
+    }
+
+    [Fact]
     public async Task A_message_not_acknowledged_in_time_is_written_before_the_answer_and_deleted_by_its_acknowledge()
     {
         var client = NewClient();
