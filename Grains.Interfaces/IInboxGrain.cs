@@ -21,17 +21,13 @@ public interface IInboxGrain : IGrainWithStringKey
     Task<DeliveryResult> Deliver(Guid deliveryId, Immutable<byte[][]> messages, Immutable<byte[]> replayTags, long receivedAt);
 
     /// <summary>
-    /// Starts <see cref="Deliver"/> and returns once the messages have their ids (or were refused or
-    /// dropped as copies): a delivery accepted after this one is numbered, and announced, after it.
-    /// An edge sends a connection's next batch then, and asks <see cref="Settle"/> for the result.
+    /// Completes once the delivery with this id has its message ids (or was refused or dropped as
+    /// copies), so a delivery sent after that is numbered, and announced, after it; an edge sends
+    /// it beside <see cref="Deliver"/> and sends the connection's next batch then, while the
+    /// first waits for its pushes or its write. One that comes before its delivery waits for it,
+    /// a while (2 s).
     /// </summary>
-    Task Accept(Guid deliveryId, Immutable<byte[][]> messages, Immutable<byte[]> replayTags, long receivedAt);
-
-    /// <summary>
-    /// The result of a delivery accepted by this activation, once every message is delivered or
-    /// durable; null when the inbox does not know the id (its silo went): then <see cref="Deliver"/> it again.
-    /// </summary>
-    Task<DeliveryResult?> Settle(Guid deliveryId);
+    Task Numbered(Guid deliveryId);
 
     /// <summary>Undelivered messages (written or held) with an id above <paramref name="afterId"/>, oldest first.</summary>
     Task<InboxMessage[]> Read(long afterId, int maxMessages);

@@ -21,7 +21,15 @@ public sealed record InboxEvent(
 /// SURB-ACKs must not leave.
 /// </summary>
 [GenerateSerializer, Immutable]
-public sealed record DeliveryResult([property: Id(0)] int Stored, [property: Id(1)] int Refused, [property: Id(2)] int[]? Replayed = null);
+public sealed record DeliveryResult([property: Id(0)] int Stored, [property: Id(1)] int Refused, [property: Id(2)] int[]? Replayed = null)
+{
+    /// <summary>The answer to a delivery whose inbox accepted <paramref name="accepted"/> messages, of which those at <paramref name="replayed"/> were copies.</summary>
+    public static DeliveryResult Of(int accepted, int refused, List<int> replayed)
+    {
+        replayed.Sort();
+        return new(accepted - replayed.Count, refused, replayed.Count == 0 ? null : [.. replayed]);
+    }
+}
 
 public static class InboxStreams
 {

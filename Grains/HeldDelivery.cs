@@ -67,8 +67,7 @@ internal sealed class HeldDelivery(Guid id, InboxMessage[] messages, byte[] repl
                 dropped.Add(positions[i]);
             }
         }
-        dropped.Sort();
-        return new DeliveryResult(accepted - dropped.Count, refused, dropped.Count == 0 ? null : [.. dropped]);
+        return DeliveryResult.Of(accepted, refused, dropped);
     }
 
     /// <summary>The messages still waiting for their push, for a drain (which reads the store, where they are not yet).</summary>

@@ -32,8 +32,8 @@ public sealed partial class InboxGrain(IGatewayStore store, IOptions<GatewayStor
     private bool _fullReported;
     private long _nextId;
     private long _idsEnd;
-    /// <summary>Results by delivery id, for a retry or a late <see cref="Settle"/>: enough for the deliveries a busy inbox takes while an edge waits.</summary>
-    private readonly RecentDeliveries _recent = new(1024);
+    /// <summary>Results by delivery id, for a retry.</summary>
+    private readonly RecentDeliveries _recent = new(64);
 
     /// <summary>
     /// The delivery that came last has its ids / has sent its announcement (or found the client
@@ -43,6 +43,12 @@ public sealed partial class InboxGrain(IGatewayStore store, IOptions<GatewayStor
     private Task _numbered = Task.CompletedTask;
     private Task _announced = Task.CompletedTask;
     private readonly Dictionary<Guid, Attempt> _underway = [];
+
+    /// <summary>How long a <see cref="Numbered"/> call that came before its delivery waits for it (one that never comes was lost with its silo).</summary>
+    private static readonly TimeSpan NumberedWait = TimeSpan.FromSeconds(2);
+
+    /// <summary><see cref="Numbered"/> calls that came before their delivery.</summary>
+    private readonly Dictionary<Guid, TaskCompletionSource> _numberedWaiters = [];
     private readonly Dictionary<Guid, HeldDelivery> _heldDeliveries = [];
     private readonly Dictionary<long, HeldDelivery> _heldMessages = [];
 
@@ -60,14 +66,25 @@ public sealed partial class InboxGrain(IGatewayStore store, IOptions<GatewayStor
         return Task.CompletedTask;
     }
 
-    /// <summary>Held messages are written before the activation goes (say, its silo stops).</summary>
+    /// <summary>
+    /// Held messages are written, and every write under way (a pushed message's tag too) finishes,
+    /// before the activation goes (say, its silo stops): the next activation, maybe on another silo,
+    /// knows only the store, and a retry it gets must find there what this one pushed.
+    /// </summary>
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        foreach (var held in _heldDeliveries.Values.Where(h => h.Writing is null).ToList())
+        foreach (var held in _heldDeliveries.Values.ToList())
         {
             try
             {
-                await WriteAsync(held);
+                if (held.Writing is null)
+                {
+                    await WriteAsync(held);
+                }
+                if (held.Writing is { } writing)
+                {
+                    await writing;
+                }
             }
             catch (StoreUnavailableException ex)
             {
@@ -79,22 +96,35 @@ public sealed partial class InboxGrain(IGatewayStore store, IOptions<GatewayStor
     public Task<DeliveryResult> Deliver(Guid deliveryId, Immutable<byte[][]> messages, Immutable<byte[]> replayTags, long receivedAt) =>
         Start(deliveryId, messages.Value, replayTags.Value, receivedAt).Result;
 
-    public async Task Accept(Guid deliveryId, Immutable<byte[][]> messages, Immutable<byte[]> replayTags, long receivedAt)
+    public Task Numbered(Guid deliveryId)
     {
-        var attempt = Start(deliveryId, messages.Value, replayTags.Value, receivedAt);
-        await Task.WhenAny(attempt.Numbered, attempt.Result).ConfigureAwait(ConfigureAwaitOptions.ContinueOnCapturedContext);
-        if (attempt.Result.IsFaulted)
+        if (_recent.TryGet(deliveryId, out _))
         {
-            await attempt.Result; // the caller retries
+            return Task.CompletedTask;
         }
+        if (_underway.TryGetValue(deliveryId, out var attempt))
+        {
+            return Task.WhenAny(attempt.Numbered, attempt.Result);
+        }
+        // Sent after its delivery, it may still arrive first: wait for that, not for ever.
+        if (!_numberedWaiters.TryGetValue(deliveryId, out var waiter))
+        {
+            _numberedWaiters[deliveryId] = waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+        return WaitForDeliveryAsync(deliveryId, waiter.Task);
     }
 
-    public Task<DeliveryResult?> Settle(Guid deliveryId) =>
-        _recent.TryGet(deliveryId, out var result) ? Task.FromResult<DeliveryResult?>(result)
-        : _underway.TryGetValue(deliveryId, out var attempt) ? SettleAsync(attempt.Result)
-        : Task.FromResult<DeliveryResult?>(null);
-
-    private static async Task<DeliveryResult?> SettleAsync(Task<DeliveryResult> result) => await result;
+    private async Task WaitForDeliveryAsync(Guid deliveryId, Task numbered)
+    {
+        try
+        {
+            await numbered.WaitAsync(NumberedWait).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
+        }
+        finally
+        {
+            _numberedWaiters.Remove(deliveryId);
+        }
+    }
 
     /// <summary>
     /// A delivery's one attempt in this activation: a retry joins it, and an answered one is
@@ -128,6 +158,10 @@ public sealed partial class InboxGrain(IGatewayStore store, IOptions<GatewayStor
         var attempt = new Attempt(turns.Numbering.Done);
         _underway[deliveryId] = attempt;
         attempt.Result = RememberAsync(deliveryId, DeliverInTurnAsync(deliveryId, messages, replayTags, receivedAt, turns));
+        if (_numberedWaiters.Remove(deliveryId, out var waiter))
+        {
+            Task.WhenAny(attempt.Numbered, attempt.Result).ContinueWith(_ => waiter.TrySetResult(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
         return attempt;
     }
 
@@ -244,7 +278,7 @@ public sealed partial class InboxGrain(IGatewayStore store, IOptions<GatewayStor
         _stored -= count - fresh;
         if (fresh == 0)
         {
-            return Result(count, delivery.Refused, screen.Replayed);
+            return DeliveryResult.Of(count, delivery.Refused, screen.Replayed);
         }
         HeldDelivery held;
         try
@@ -267,12 +301,7 @@ public sealed partial class InboxGrain(IGatewayStore store, IOptions<GatewayStor
         }
         catch
         {
-            // Nothing held: nothing of this attempt stays.
-            foreach (var key in screen.Keys)
-            {
-                _tagsUnderway.Remove(key);
-            }
-            _stored -= fresh;
+            Unreserve(screen, fresh);
             throw;
         }
         Hold(held);
@@ -339,11 +368,7 @@ public sealed partial class InboxGrain(IGatewayStore store, IOptions<GatewayStor
         }
         catch
         {
-            foreach (var (key, i) in screen.Keys.Select((k, i) => (k, i)).Where(k => screen.Fresh[k.i]))
-            {
-                _tagsUnderway.Remove(key);
-            }
-            _stored -= delivery.Messages.Length;
+            Unreserve(screen, delivery.Messages.Length);
             throw;
         }
         int storedEarlier = 0;
@@ -365,6 +390,22 @@ public sealed partial class InboxGrain(IGatewayStore store, IOptions<GatewayStor
         }
         screen.Replayed.Sort();
         return screen with { StoredEarlier = storedEarlier };
+    }
+
+    /// <summary>
+    /// A delivery failed before anything was held, so nothing of it stays: the tags it marked as
+    /// under way (not a copy's, which are another delivery's) and the room it reserved.
+    /// </summary>
+    private void Unreserve(Screen screen, int reserved)
+    {
+        for (int i = 0; i < screen.Keys.Length; i++)
+        {
+            if (screen.Fresh[i])
+            {
+                _tagsUnderway.Remove(screen.Keys[i]);
+            }
+        }
+        _stored -= reserved;
     }
 
     /// <summary>A delivery's messages, screened: which are fresh, their tags' keys, the positions of copies, and how many an earlier attempt stored.</summary>
@@ -436,9 +477,6 @@ public sealed partial class InboxGrain(IGatewayStore store, IOptions<GatewayStor
             Release(delivery);
         }
     }
-
-    private static DeliveryResult Result(int accepted, int refused, List<int> replayed) =>
-        new(accepted - replayed.Count, refused, replayed.Count == 0 ? null : [.. replayed]);
 
     private static UInt128 TagKey(ReadOnlySpan<byte> tag) => BinaryPrimitives.ReadUInt128LittleEndian(tag);
 

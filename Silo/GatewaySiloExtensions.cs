@@ -39,12 +39,6 @@ public static class GatewaySiloExtensions
             o.ServiceId = "nym-gateway";
         });
         silo.ConfigureEndpoints(advertisedAddress, siloPort, gatewayPort, listenOnAnyHostAddress: true);
-        // The default directory is eventually consistent: while silos come and go, an inbox can be
-        // active on two silos at once, each numbering, pushing and writing (seen in a rolling
-        // restart: a message pushed twice, and deadlocks between the two silos' writes).
-#pragma warning disable ORLEANSEXP003 // Orleans marks it experimental; it is the one without duplicate activations
-        silo.AddDistributedGrainDirectory();
-#pragma warning restore ORLEANSEXP003
         silo.UseAdoNetClustering(o =>
         {
             o.Invariant = "Npgsql";

@@ -191,9 +191,8 @@ public sealed class PacketIngest(
     }
 
     /// <summary>
-    /// Two calls: the inbox accepts (and numbers) the messages, which sets <paramref name="accepted"/>;
-    /// then the edge waits for them to be delivered or durable, asking again from the start if the
-    /// inbox lost them (its silo went), and forwards their SURB-ACKs.
+    /// One call delivers (and is retried until the messages are delivered or durable); one beside it
+    /// sets <paramref name="accepted"/> once the inbox numbered them. Then the SURB-ACKs go.
     /// </summary>
     private async Task DeliverAsync(string client, List<ProcessedFinalHop> hops, long receivedAt, TaskCompletionSource accepted)
     {
@@ -215,17 +214,20 @@ public sealed class PacketIngest(
         DeliveryResult result;
         try
         {
+            var delivering = DeliveryRetries.ExecuteAsync(async _ => await inbox.Deliver(deliveryId, contents, replayTags, receivedAt), context);
             try
             {
-                await DeliveryRetries.ExecuteAsync(async _ => await inbox.Accept(deliveryId, contents, replayTags, receivedAt), context);
+                await inbox.Numbered(deliveryId);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // Its silo went, say: the delivery's retries go on, and the next batch need not wait for them.
             }
             finally
             {
-                accepted.TrySetResult(); // failed, the host stops: the next batch fails alike
+                accepted.TrySetResult();
             }
-            result = await DeliveryRetries.ExecuteAsync(
-                async _ => await inbox.Settle(deliveryId) ?? await inbox.Deliver(deliveryId, contents, replayTags, receivedAt),
-                context);
+            result = await delivering;
         }
         finally
         {
