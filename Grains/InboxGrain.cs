@@ -15,8 +15,9 @@ namespace NymGateway.Grains;
 /// announced on the client's stream at once and held in memory (<see cref="HeldDelivery"/>): the
 /// call returns when every message's push completed (then only the replay tags are written) or,
 /// after the write delay, once the rest is written. Either way a message is delivered or durable
-/// before its SURB-ACK leaves. Reentrant, so deliveries overlap while they wait; its state only
-/// changes between awaits.
+/// before its SURB-ACK leaves. <see cref="Numbered"/> tells an edge when a delivery has its ids,
+/// so the edge can send the next one before this one is answered. Reentrant, so deliveries
+/// overlap while they wait; its state only changes between awaits.
 /// </summary>
 [Reentrant]
 public sealed partial class InboxGrain(IGatewayStore store, IOptions<GatewayStoreOptions> options, ILogger<InboxGrain> logger)
