@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace NymGateway.Grains;
 
 /// <summary>
@@ -14,9 +16,22 @@ public interface IClientGrain : IGrainWithStringKey
 
     /// <summary>
     /// Records <paramref name="session"/> as the client's live connection; an older session,
-    /// on whatever edge, is told through the inbox stream to close.
+    /// on whatever edge, is told through the inbox stream to close. Returns that older session
+    /// (null when none held the client).
     /// </summary>
-    Task TakeOver(Guid session);
+    Task<Guid?> TakeOver(Guid session);
+
+    /// <summary>
+    /// Completes once <paramref name="session"/>, taken over, released the client (after its
+    /// pushes were acknowledged), or after <see cref="ReleaseWait"/>; at once when this entry does
+    /// not know it as taken over. A new session drains only then, or it would push again what the
+    /// old one pushed and its acknowledgements had not yet deleted.
+    /// </summary>
+    [AlwaysInterleave]
+    Task Released(Guid session);
+
+    /// <summary>A session's pump waits up to 5 s for its acknowledgements as it ends; a bit more than that.</summary>
+    static readonly TimeSpan ReleaseWait = TimeSpan.FromSeconds(6);
 
     /// <summary>
     /// Re-asserts a live session (and keeps both grains active); false when another session has

@@ -21,13 +21,14 @@ public interface IInboxGrain : IGrainWithStringKey
     Task<DeliveryResult> Deliver(Guid deliveryId, Immutable<byte[][]> messages, Immutable<byte[]> replayTags, long receivedAt);
 
     /// <summary>
-    /// Completes once the delivery with this id has its message ids (or was refused or dropped as
+    /// True once the delivery with this id has its message ids (or was refused or dropped as
     /// copies), so a delivery sent after that is numbered, and announced, after it; an edge sends
-    /// it beside <see cref="Deliver"/> and sends the connection's next batch then, while the
-    /// first waits for its pushes or its write. One that comes before its delivery waits for it,
-    /// a while (2 s).
+    /// it beside <see cref="Deliver"/> and sends the connection's next batch then, while the first
+    /// waits for its pushes or its write. False when the delivery failed first, or did not arrive
+    /// within 2 s (one that comes before its delivery waits for it): then the edge waits for the
+    /// delivery's retries, which are numbered later, before it sends the next.
     /// </summary>
-    Task Numbered(Guid deliveryId);
+    Task<bool> Numbered(Guid deliveryId);
 
     /// <summary>Undelivered messages (written or held) with an id above <paramref name="afterId"/>, oldest first.</summary>
     Task<InboxMessage[]> Read(long afterId, int maxMessages);

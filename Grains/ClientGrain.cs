@@ -14,6 +14,9 @@ public sealed class ClientGrain(IGatewayStore store) : Grain, IClientGrain
     private bool _loaded;
     private Guid? _session;
 
+    /// <summary>Sessions taken over and not yet released: the new one waits for them (<see cref="Released"/>).</summary>
+    private readonly Dictionary<Guid, TaskCompletionSource> _ending = [];
+
     public async Task Register(byte[] sharedKeys)
     {
         await store.PutClientAsync(Address, sharedKeys);
@@ -27,17 +30,30 @@ public sealed class ClientGrain(IGatewayStore store) : Grain, IClientGrain
         return _sharedKeys;
     }
 
-    public async Task TakeOver(Guid session)
+    public async Task<Guid?> TakeOver(Guid session)
     {
         await LoadAsync();
         var previous = _session;
         await SetSessionAsync(session);
-        if (previous is not null && previous != session)
+        if (previous is not { } older || older == session)
         {
-            var stream = this.GetStreamProvider(InboxStreams.Provider)
-                .GetStream<InboxEvent>(StreamId.Create(InboxStreams.Namespace, Address));
-            await stream.OnNextAsync(new InboxEvent([], session));
+            return null;
         }
+        _ending.TryAdd(older, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        var stream = this.GetStreamProvider(InboxStreams.Provider)
+            .GetStream<InboxEvent>(StreamId.Create(InboxStreams.Namespace, Address));
+        await stream.OnNextAsync(new InboxEvent([], session));
+        return older;
+    }
+
+    public async Task Released(Guid session)
+    {
+        if (!_ending.TryGetValue(session, out var ending))
+        {
+            return;
+        }
+        await ending.Task.WaitAsync(IClientGrain.ReleaseWait).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
+        _ending.Remove(session); // released, or gone with its edge
     }
 
     public async Task<bool> Heartbeat(Guid session)
@@ -53,6 +69,10 @@ public sealed class ClientGrain(IGatewayStore store) : Grain, IClientGrain
 
     public async Task Release(Guid session)
     {
+        if (_ending.Remove(session, out var ending))
+        {
+            ending.TrySetResult();
+        }
         await LoadAsync();
         if (_session == session)
         {

@@ -49,7 +49,7 @@ public sealed partial class InboxGrain(IGatewayStore store, IOptions<GatewayStor
     private static readonly TimeSpan NumberedWait = TimeSpan.FromSeconds(2);
 
     /// <summary><see cref="Numbered"/> calls that came before their delivery.</summary>
-    private readonly Dictionary<Guid, TaskCompletionSource> _numberedWaiters = [];
+    private readonly Dictionary<Guid, TaskCompletionSource<bool>> _numberedWaiters = [];
     private readonly Dictionary<Guid, HeldDelivery> _heldDeliveries = [];
     private readonly Dictionary<long, HeldDelivery> _heldMessages = [];
 
@@ -97,29 +97,33 @@ public sealed partial class InboxGrain(IGatewayStore store, IOptions<GatewayStor
     public Task<DeliveryResult> Deliver(Guid deliveryId, Immutable<byte[][]> messages, Immutable<byte[]> replayTags, long receivedAt) =>
         Start(deliveryId, messages.Value, replayTags.Value, receivedAt).Result;
 
-    public Task Numbered(Guid deliveryId)
+    public Task<bool> Numbered(Guid deliveryId)
     {
         if (_recent.TryGet(deliveryId, out _))
         {
-            return Task.CompletedTask;
+            return Task.FromResult(true);
         }
         if (_underway.TryGetValue(deliveryId, out var attempt))
         {
-            return Task.WhenAny(attempt.Numbered, attempt.Result);
+            return attempt.NumberedAsync();
         }
         // Sent after its delivery, it may still arrive first: wait for that, not for ever.
         if (!_numberedWaiters.TryGetValue(deliveryId, out var waiter))
         {
-            _numberedWaiters[deliveryId] = waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _numberedWaiters[deliveryId] = waiter = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         }
         return WaitForDeliveryAsync(deliveryId, waiter.Task);
     }
 
-    private async Task WaitForDeliveryAsync(Guid deliveryId, Task numbered)
+    private async Task<bool> WaitForDeliveryAsync(Guid deliveryId, Task<bool> numbered)
     {
         try
         {
-            await numbered.WaitAsync(NumberedWait).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
+            return await numbered.WaitAsync(NumberedWait);
+        }
+        catch (TimeoutException)
+        {
+            return false;
         }
         finally
         {
@@ -161,7 +165,7 @@ public sealed partial class InboxGrain(IGatewayStore store, IOptions<GatewayStor
         attempt.Result = RememberAsync(deliveryId, DeliverInTurnAsync(deliveryId, messages, replayTags, receivedAt, turns));
         if (_numberedWaiters.Remove(deliveryId, out var waiter))
         {
-            Task.WhenAny(attempt.Numbered, attempt.Result).ContinueWith(_ => waiter.TrySetResult(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            attempt.NumberedAsync().ContinueWith(numbered => waiter.TrySetResult(numbered.Result), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
         return attempt;
     }
@@ -172,6 +176,13 @@ public sealed partial class InboxGrain(IGatewayStore store, IOptions<GatewayStor
         public Task Numbered => numbered;
 
         public Task<DeliveryResult> Result { get; set; } = null!;
+
+        /// <summary>True once the messages have ids; false when the attempt failed first (its retry, numbered later, must not be overtaken).</summary>
+        public async Task<bool> NumberedAsync()
+        {
+            await Task.WhenAny(Numbered, Result).ConfigureAwait(ConfigureAwaitOptions.ContinueOnCapturedContext);
+            return !Result.IsFaulted;
+        }
     }
 
     private async Task<DeliveryResult> RememberAsync(Guid deliveryId, Task<DeliveryResult> attempt)

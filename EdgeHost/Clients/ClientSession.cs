@@ -67,12 +67,12 @@ public sealed class ClientSession(
         }
 
         var clientGrain = cluster.GetGrain<IClientGrain>(client.Address);
-        await clientGrain.TakeOver(_session);
+        var previous = await clientGrain.TakeOver(_session);
         metrics.ClientsConnected.Add(1);
         var pump = new InboxPump(client.Address, _session, client.Keys, socket, cluster.GetGrain<IInboxGrain>(client.Address),
             new InboxNotifications(cluster, client.Address), options, metrics, clusterChanges, time, logger);
         using var stopPumping = CancellationTokenSource.CreateLinkedTokenSource(ended.Token, draining);
-        var pumping = pump.RunAsync(stopPumping.Token, ended.Token);
+        var pumping = PumpAfterAsync(previous is { } older ? clientGrain.Released(older) : Task.CompletedTask, pump, stopPumping.Token, ended.Token);
         var heartbeat = HeartbeatAsync(clientGrain, client.Address, stopPumping.Token);
         try
         {
@@ -105,6 +105,27 @@ public sealed class ClientSession(
     }
 
     private sealed record Authenticated(string Address, SharedKeys Keys);
+
+    /// <summary>
+    /// Pumps once the session taken over released the client (its pushes acknowledged, bounded):
+    /// a drain before that would push again what it pushed. Requests are served meanwhile.
+    /// </summary>
+    private static async Task<InboxPumpEnd> PumpAfterAsync(Task previousReleased, InboxPump pump, CancellationToken stop, CancellationToken abort)
+    {
+        try
+        {
+            await previousReleased.WaitAsync(stop);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            return InboxPumpEnd.Stopped;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The client's entry cannot say: pump anyway, as before there was a wait.
+        }
+        return await pump.RunAsync(stop, abort);
+    }
 
     /// <summary>
     /// Re-asserts the session every <see cref="EdgeOptions.InboxRedrainInterval"/> (which also keeps

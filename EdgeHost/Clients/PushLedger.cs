@@ -20,20 +20,41 @@ internal sealed class PushLedger(IInboxGrain inbox, ClientAddressPrefix client, 
 
     /// <summary>
     /// Forgets the ids whose delete completed (a read that starts now cannot return them). Ids
-    /// whose delete is under way or failed stay, so a slow or failing database holds nothing up.
+    /// whose delete is under way or failed stay, so a slow or failing database holds nothing up;
+    /// the failed ones are acknowledged again (see <see cref="RetryFailed"/>).
     /// </summary>
-    public void BeginDrain() => _acknowledgements.RemoveAll(ack =>
+    public void BeginDrain() => RetryFailed();
+
+    /// <summary>
+    /// Starts again the acknowledgements that gave up (their inbox was out of reach, say while this
+    /// edge was cut from the silos): left undone, the messages stay stored, and the client's next
+    /// session would get them twice. A drain (the cluster changed, or the timer) and the session's end try again.
+    /// </summary>
+    private void RetryFailed()
     {
-        if (!ack.Done.IsCompleted)
+        var failed = new List<long>();
+        _acknowledgements.RemoveAll(ack =>
         {
-            return false;
-        }
-        if (ack.Done.Result)
+            if (!ack.Done.IsCompleted)
+            {
+                return false;
+            }
+            if (ack.Done.Result)
+            {
+                _unconfirmed.ExceptWith(ack.Ids);
+            }
+            else
+            {
+                failed.AddRange(ack.Ids);
+            }
+            return true;
+        });
+        if (failed.Count > 0)
         {
-            _unconfirmed.ExceptWith(ack.Ids);
+            long[] ids = [.. failed];
+            _acknowledgements.Add((AcknowledgeAsync(ids), ids));
         }
-        return true;
-    });
+    }
 
     public bool IsNew(InboxMessage message, bool fromEvent) =>
         fromEvent ? message.Id > HighestPushed : !_unconfirmed.Contains(message.Id);
@@ -49,13 +70,16 @@ internal sealed class PushLedger(IInboxGrain inbox, ClientAddressPrefix client, 
         _acknowledgements.Add((AcknowledgeAsync(ids), ids));
     }
 
-    /// <summary>Waits for the deletes under way (a stopping session finishes its acknowledgements).</summary>
-    public Task WaitForAcknowledgementsAsync(TimeSpan timeout) =>
-        Task.WhenAll(_acknowledgements.Select(a => a.Done)).WaitAsync(timeout).ContinueWith(_ => { }, TaskScheduler.Default);
+    /// <summary>Waits for the deletes under way, the failed ones tried once more (a stopping session finishes its acknowledgements).</summary>
+    public Task WaitForAcknowledgementsAsync(TimeSpan timeout)
+    {
+        RetryFailed();
+        return Task.WhenAll(_acknowledgements.Select(a => a.Done)).WaitAsync(timeout).ContinueWith(_ => { }, TaskScheduler.Default);
+    }
 
     private static readonly ResiliencePropertyKey<int> AcknowledgedCount = new("acknowledged");
 
-    /// <summary>Four retries, 200 ms growing linearly (jittered), then the messages stay stored.</summary>
+    /// <summary>Four retries, 200 ms growing linearly (jittered); then the next drain, or the session's end, tries again.</summary>
     private ResiliencePipeline AcknowledgeRetries => field ??= Retries.Build(
         TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), DelayBackoffType.Linear,
         handles: ex => ex is not OutOfMemoryException,

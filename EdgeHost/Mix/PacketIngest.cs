@@ -190,6 +190,18 @@ public sealed class PacketIngest(
         }
     }
 
+    private static async Task<bool> NumberedAsync(IInboxGrain inbox, Guid deliveryId)
+    {
+        try
+        {
+            return await inbox.Numbered(deliveryId);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>
     /// One call delivers (and is retried until the messages are delivered or durable); one beside it
     /// sets <paramref name="accepted"/> once the inbox numbered them. Then the SURB-ACKs go.
@@ -214,14 +226,14 @@ public sealed class PacketIngest(
         DeliveryResult result;
         try
         {
-            var delivering = DeliveryRetries.ExecuteAsync(async _ => await inbox.Deliver(deliveryId, contents, replayTags, receivedAt), context);
+            var delivering = DeliveryRetries.ExecuteAsync(async _ => await inbox.Deliver(deliveryId, contents, replayTags, receivedAt), context).AsTask();
             try
             {
-                await inbox.Numbered(deliveryId);
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                // Its silo went, say: the delivery's retries go on, and the next batch need not wait for them.
+                if (!await NumberedAsync(inbox, deliveryId))
+                {
+                    // Failed (its silo went, say): the next batch waits for the retries, or it would be numbered first.
+                    await ((Task)delivering).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                }
             }
             finally
             {

@@ -127,7 +127,11 @@ public sealed class WebSocketChannelTests : IAsyncLifetime
 
         var message = Bytes(WebSocketChannel.FirstBufferBytes * 2);
         await _client.SendAsync(message.AsMemory(0, 1000), WebSocketMessageType.Binary, endOfMessage: false, CancellationToken.None);
-        await Task.Delay(100);
+        // Until the part arrives (a fixed 100 ms was too short on a loaded machine).
+        for (var deadline = DateTime.UtcNow + Timeout; _buffers.Outstanding == 0 && DateTime.UtcNow < deadline;)
+        {
+            await Task.Delay(10);
+        }
         Assert.Equal((false, 1), (receiving.IsCompleted, _buffers.Outstanding));
 
         await _client.SendAsync(message.AsMemory(1000), WebSocketMessageType.Binary, endOfMessage: true, CancellationToken.None);

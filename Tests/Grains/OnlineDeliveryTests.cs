@@ -46,9 +46,9 @@ public sealed class OnlineDeliveryTests(SqliteSiloFixture silo)
         // The edge's order: its call to know the numbering may overtake the delivery; it waits for it.
         var firstNumbered = inbox.Numbered(first);
         var firstAnswer = inbox.Deliver(first, new([[1]]), Tags(1), Now);
-        await firstNumbered;
+        Assert.True(await firstNumbered);
         var secondAnswer = inbox.Deliver(second, new([[2]]), Tags(1), Now);
-        await inbox.Numbered(second);
+        Assert.True(await inbox.Numbered(second));
 
         // Both numbered in the order sent and held; neither answered before its push (or the write delay).
         var held = await ReadUntilAsync(inbox, 2);
@@ -57,9 +57,10 @@ public sealed class OnlineDeliveryTests(SqliteSiloFixture silo)
         await inbox.Acknowledge([held[0].Id]);
         Assert.Equal(new DeliveryResult(1, 0), await firstAnswer.WaitAsync(OnlineWriteDelay / 2));
 
-        // The other is written at the end of its delay.
+        // The other is written at the end of its delay; a delivery that never comes is never numbered.
         Assert.Equal(new DeliveryResult(1, 0), await secondAnswer);
         Assert.Equal(1, await StoredAsync(client));
+        Assert.False(await inbox.Numbered(Guid.NewGuid()));
     }
 
     [Fact]

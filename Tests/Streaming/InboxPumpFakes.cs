@@ -77,7 +77,7 @@ internal sealed class FakeInbox : IInboxGrain
     public Task<DeliveryResult> Deliver(Guid deliveryId, Immutable<byte[][]> messages, Immutable<byte[]> replayTags, long receivedAt) =>
         throw new NotSupportedException("the pump never delivers");
 
-    public Task Numbered(Guid deliveryId) => throw new NotSupportedException("the pump never delivers");
+    public Task<bool> Numbered(Guid deliveryId) => throw new NotSupportedException("the pump never delivers");
 
     public Task ClientRegistered() => throw new NotSupportedException("the pump never registers");
     public Task MessagesExpired() => throw new NotSupportedException("the pump never sweeps");
