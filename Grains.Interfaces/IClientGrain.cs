@@ -30,8 +30,11 @@ public interface IClientGrain : IGrainWithStringKey
     [AlwaysInterleave]
     Task Released(Guid session);
 
-    /// <summary>A session's pump waits up to 5 s for its acknowledgements as it ends; a bit more than that.</summary>
-    static readonly TimeSpan ReleaseWait = TimeSpan.FromSeconds(6);
+    /// <summary>How long a session that ends waits for its acknowledgements before it releases the client.</summary>
+    static readonly TimeSpan AcknowledgementWait = TimeSpan.FromSeconds(5);
+
+    /// <summary>A bit more than <see cref="AcknowledgementWait"/>: the release follows it.</summary>
+    static readonly TimeSpan ReleaseWait = AcknowledgementWait + TimeSpan.FromSeconds(1);
 
     /// <summary>
     /// Re-asserts a live session (and keeps both grains active); false when another session has

@@ -143,7 +143,7 @@ public sealed class InboxPump(
             {
                 await UnsubscribeAsync(_subscription);
             }
-            await _ledger.WaitForAcknowledgementsAsync(TimeSpan.FromSeconds(5));
+            await _ledger.WaitForAcknowledgementsAsync(IClientGrain.AcknowledgementWait);
         }
     }
 
