@@ -5,7 +5,8 @@ using NymGateway.Grains.Storage;
 namespace NymGateway.Grains;
 
 /// <summary>
-/// Deletes messages older than the configured age, and replay tags older than the replay window,
+/// Deletes messages older than the configured age, messages written after their acknowledgement,
+/// and replay tags older than the replay window,
 /// on an interval, so abandoned inboxes and the replay set do not grow forever. The inbox count
 /// stays the inbox's: each inbox that lost messages is told so, and re-reads its count.
 /// </summary>
@@ -35,6 +36,11 @@ public sealed partial class InboxSweeperGrain(IGatewayStore store, IOptions<Gate
                 LogSwept(logger, swept.Sum(s => s.Count), swept.Count, retention.MaxMessageAge);
                 await NotifyAsync(swept.Select(s => s.Address), cancellationToken);
             }
+            int late = await store.DeleteAcknowledgedAsync(DateTimeOffset.UtcNow - retention.MaxMessageAge);
+            if (late > 0)
+            {
+                LogLateSwept(logger, late);
+            }
             int forgotten = await store.DeleteReplayTagsOlderThanAsync(DateTimeOffset.UtcNow - options.Value.Replay.Window);
             LogTagsSwept(logger, forgotten, options.Value.Replay.Window);
         }
@@ -62,6 +68,9 @@ public sealed partial class InboxSweeperGrain(IGatewayStore store, IOptions<Gate
 
     [LoggerMessage(EventId = 610, Level = LogLevel.Information, Message = "Deleted {Count} messages of {Inboxes} inboxes, older than {Age}")]
     private static partial void LogSwept(ILogger logger, int count, int inboxes, TimeSpan age);
+
+    [LoggerMessage(EventId = 615, Level = LogLevel.Information, Message = "Deleted {Count} messages written after their client had them (an inbox active on two silos at once)")]
+    private static partial void LogLateSwept(ILogger logger, int count);
 
     [LoggerMessage(EventId = 612, Level = LogLevel.Debug, Message = "Forgot {Count} replay tags older than {Window}")]
     private static partial void LogTagsSwept(ILogger logger, int count, TimeSpan window);

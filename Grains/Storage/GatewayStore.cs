@@ -61,11 +61,14 @@ public abstract class GatewayStore : IGatewayStore, IAsyncDisposable
         return Enqueue(_deletes, write, write.Completion);
     }
 
+    /// <summary>A message row written after its acknowledgement (see sql/*/…_acknowledged.sql) is not in the inbox.</summary>
+    private const string NotAcknowledged = "NOT EXISTS (SELECT 1 FROM gateway_acknowledged k WHERE k.id = m.id)";
+
     public Task<InboxMessage[]> ReadAsync(string address, long afterId, int maxMessages) => Guard(async () =>
     {
         await using var connection = await OpenAsync(CancellationToken.None);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT id, content, received_at FROM gateway_messages WHERE address = @address AND id > @after ORDER BY id LIMIT @limit";
+        command.CommandText = $"SELECT id, content, received_at FROM gateway_messages m WHERE address = @address AND id > @after AND {NotAcknowledged} ORDER BY id LIMIT @limit";
         Add(command, "address", address);
         Add(command, "after", afterId);
         Add(command, "limit", maxMessages);
@@ -124,7 +127,7 @@ public abstract class GatewayStore : IGatewayStore, IAsyncDisposable
     {
         await using var connection = await OpenAsync(CancellationToken.None);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM gateway_messages WHERE address = @address";
+        command.CommandText = $"SELECT COUNT(*) FROM gateway_messages m WHERE address = @address AND {NotAcknowledged}";
         Add(command, "address", address);
         return Convert.ToInt32(await command.ExecuteScalarAsync());
     });
@@ -168,6 +171,21 @@ public abstract class GatewayStore : IGatewayStore, IAsyncDisposable
         command.CommandTimeout = SweepCommandTimeoutSeconds;
         Add(command, "cutoff", cutoff.ToUnixTimeMilliseconds());
         return await command.ExecuteNonQueryAsync();
+    });
+
+    public Task<int> DeleteAcknowledgedAsync(DateTimeOffset cutoff) => Guard(async () =>
+    {
+        await using var connection = await OpenAsync(CancellationToken.None);
+        await using var late = connection.CreateCommand();
+        late.CommandText = "DELETE FROM gateway_messages WHERE id IN (SELECT id FROM gateway_acknowledged)";
+        late.CommandTimeout = SweepCommandTimeoutSeconds;
+        int deleted = await late.ExecuteNonQueryAsync();
+        await using var forget = connection.CreateCommand();
+        forget.CommandText = "DELETE FROM gateway_acknowledged WHERE acknowledged_at < @cutoff";
+        forget.CommandTimeout = SweepCommandTimeoutSeconds;
+        Add(forget, "cutoff", cutoff.ToUnixTimeMilliseconds());
+        await forget.ExecuteNonQueryAsync();
+        return deleted;
     });
 
     public Task<ClientRecord?> GetClientAsync(string address) => Guard(async () =>

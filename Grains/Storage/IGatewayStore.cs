@@ -32,10 +32,21 @@ public interface IGatewayStore
 
     Task<int> CountAsync(string address);
 
+    /// <summary>
+    /// Deletes delivered messages. An id with no stored message is remembered: its message, if it
+    /// is written later (an inbox briefly active on two silos while one stops), is not stored, or
+    /// when the two commits overlap, never read.
+    /// </summary>
     Task DeleteAsync(IReadOnlyList<long> ids);
 
     /// <summary>Deletes messages older than <paramref name="cutoff"/>; returns how many, per inbox that lost some.</summary>
     Task<IReadOnlyList<(string Address, int Count)>> DeleteOlderThanAsync(DateTimeOffset cutoff);
+
+    /// <summary>
+    /// Deletes the messages written after their acknowledgement, and forgets the acknowledgements
+    /// made before <paramref name="cutoff"/>; returns how many messages.
+    /// </summary>
+    Task<int> DeleteAcknowledgedAsync(DateTimeOffset cutoff);
 
     /// <summary>Forgets replay tags recorded before <paramref name="cutoff"/>; returns how many.</summary>
     Task<int> DeleteReplayTagsOlderThanAsync(DateTimeOffset cutoff);

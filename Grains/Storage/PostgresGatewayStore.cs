@@ -35,11 +35,24 @@ public sealed class PostgresGatewayStore(IOptions<GatewayStoreOptions> options, 
             SELECT DISTINCT ON (tag) n FROM input WHERE tag IN (SELECT tag FROM fresh) ORDER BY tag, n),
         stored AS (
             INSERT INTO gateway_messages (id, address, content, received_at)
-            SELECT id, address, content, received_at FROM input WHERE n IN (SELECT n FROM first) AND content IS NOT NULL)
+            SELECT id, address, content, received_at FROM input WHERE n IN (SELECT n FROM first) AND content IS NOT NULL
+                AND NOT EXISTS (SELECT 1 FROM gateway_acknowledged k WHERE k.id = input.id))
         SELECT ARRAY(SELECT CASE WHEN n IN (SELECT n FROM first) THEN 1
                                  WHEN EXISTS (SELECT 1 FROM gateway_replay_tags g WHERE g.tag = input.tag AND g.delivery_id = input.delivery_id) THEN 0
                                  ELSE -1 END
                      FROM input ORDER BY n)
+        """;
+
+    /// <summary>
+    /// Deletes the acknowledged messages and remembers the ids it found no row for: their message
+    /// may be written later (by an activation of the inbox still stopping elsewhere), and is then
+    /// neither stored nor read. Run after the batch's appends, so it sees their rows.
+    /// </summary>
+    private const string Delete = """
+        WITH gone AS (DELETE FROM gateway_messages WHERE id = ANY($1::bigint[]) RETURNING id)
+        INSERT INTO gateway_acknowledged (id, acknowledged_at)
+        SELECT i, $2 FROM unnest($1::bigint[]) AS i WHERE i NOT IN (SELECT id FROM gone)
+        ON CONFLICT (id) DO NOTHING
         """;
 
     /// <summary>
@@ -92,8 +105,9 @@ public sealed class PostgresGatewayStore(IOptions<GatewayStoreOptions> options, 
         }
         if (deletes.Count > 0)
         {
-            var delete = new NpgsqlBatchCommand("DELETE FROM gateway_messages WHERE id = ANY($1::bigint[])");
+            var delete = new NpgsqlBatchCommand(Delete);
             delete.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. deletes] });
+            delete.Parameters.Add(new NpgsqlParameter<long> { TypedValue = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() });
             commands.BatchCommands.Add(delete);
         }
         int[] states = [];

@@ -44,7 +44,11 @@ public sealed class SqliteGatewayStore(IOptions<GatewayStoreOptions> options, Si
     {
         var results = new AppendOutcome[]?[batch.Count];
         using var transaction = connection.BeginTransaction();
-        using var insert = Command(connection, transaction, "INSERT INTO gateway_messages (id, address, content, received_at) VALUES (@id, @address, @content, @received)");
+        // A message acknowledged before it was written (see 005_acknowledged.sql) is not written.
+        using var insert = Command(connection, transaction, """
+            INSERT INTO gateway_messages (id, address, content, received_at) SELECT @id, @address, @content, @received
+            WHERE NOT EXISTS (SELECT 1 FROM gateway_acknowledged WHERE id = @id)
+            """);
         var insertId = Add(insert, "id", 0L);
         var address = Add(insert, "address", "");
         var content = Add(insert, "content", Array.Empty<byte>());
@@ -62,10 +66,14 @@ public sealed class SqliteGatewayStore(IOptions<GatewayStoreOptions> options, Si
 
         using var delete = Command(connection, transaction, "DELETE FROM gateway_messages WHERE id = @id");
         var id = Add(delete, "id", 0L);
+        using var acknowledged = Command(connection, transaction, "INSERT INTO gateway_acknowledged (id, acknowledged_at) VALUES (@id, @at) ON CONFLICT (id) DO NOTHING");
+        var acknowledgedId = Add(acknowledged, "id", 0L);
+        Add(acknowledged, "at", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         insert.Prepare();
         record.Prepare();
         owner.Prepare();
         delete.Prepare();
+        acknowledged.Prepare();
 
         for (int i = 0; i < batch.Count; i++)
         {
@@ -102,7 +110,11 @@ public sealed class SqliteGatewayStore(IOptions<GatewayStoreOptions> options, Si
                     foreach (var messageId in remove.Ids)
                     {
                         id.Value = messageId;
-                        delete.ExecuteNonQuery();
+                        if (delete.ExecuteNonQuery() == 0)
+                        {
+                            acknowledgedId.Value = messageId;
+                            acknowledged.ExecuteNonQuery();
+                        }
                     }
                     break;
             }

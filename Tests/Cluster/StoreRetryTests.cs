@@ -88,6 +88,48 @@ public sealed class StoreRetryTests : IAsyncLifetime
         Assert.Equal([delivery, delivery], await store.FindReplayTagsAsync(tags));
     }
 
+    [Theory]
+    [InlineData(StoreProvider.Sqlite)]
+    [InlineData(StoreProvider.Postgres)]
+    public async Task A_message_acknowledged_before_it_was_written_is_never_read_and_the_sweep_deletes_its_row(StoreProvider provider)
+    {
+        var address = Guid.NewGuid().ToString("N");
+        await using var store = NewStore(provider);
+        await store.CreateSchemaAsync(CancellationToken.None);
+        long id = IdBlocks.FirstId(await store.TakeIdBlockAsync());
+        long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
+        // The acknowledgement reaches an activation that never held the message; the one that held it writes it after.
+        await store.DeleteAsync([id, id + 1]);
+        var tags = System.Security.Cryptography.RandomNumberGenerator.GetBytes(2 * ReplayProtection.TagSize);
+        Assert.Equal([AppendOutcome.Stored, AppendOutcome.Stored], await store.AppendAsync(address, [new(id, [1]), new(id + 2, [3])], tags, Guid.NewGuid(), now));
+        Assert.Equal(0, await ScalarAsync(provider, $"SELECT COUNT(*) FROM gateway_messages WHERE id = {id}"));
+        Assert.Equal([id + 2], (await store.ReadAsync(address, 0, 10)).Select(m => m.Id));
+
+        // The two commits overlapped: the row is there, but no read or count sees it, and the sweep deletes it.
+        await ScalarAsync(provider, $"INSERT INTO gateway_messages (id, address, content, received_at) VALUES ({id + 1}, '{address}', {(provider == StoreProvider.Sqlite ? "x'02'" : "'\\x02'")}, {now})");
+        Assert.Equal([id + 2], (await store.ReadAsync(address, 0, 10)).Select(m => m.Id));
+        Assert.Equal(1, await store.CountAsync(address));
+        Assert.Equal(1, await store.DeleteAcknowledgedAsync(DateTimeOffset.UtcNow - TimeSpan.FromHours(1)));
+        Assert.Equal(0, await ScalarAsync(provider, $"SELECT COUNT(*) FROM gateway_messages WHERE id = {id + 1}"));
+        Assert.Equal(2, await ScalarAsync(provider, $"SELECT COUNT(*) FROM gateway_acknowledged WHERE id IN ({id}, {id + 1})"));
+
+        // Past the age limit a late row would be swept by its age: the acknowledgements are forgotten.
+        Assert.Equal(0, await store.DeleteAcknowledgedAsync(DateTimeOffset.UtcNow + TimeSpan.FromMinutes(1)));
+        Assert.Equal(0, await ScalarAsync(provider, $"SELECT COUNT(*) FROM gateway_acknowledged WHERE id IN ({id}, {id + 1})"));
+    }
+
+    private async Task<long> ScalarAsync(StoreProvider provider, string sql)
+    {
+        await using System.Data.Common.DbConnection connection = provider == StoreProvider.Sqlite
+            ? new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(_sqliteDirectory, "gateway.sqlite")}")
+            : new Npgsql.NpgsqlConnection(PostgresServer.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToInt64(await command.ExecuteScalarAsync() ?? 0L, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     [Fact]
     public async Task Id_blocks_start_above_the_ids_an_older_database_gave()
     {

@@ -60,6 +60,8 @@ public sealed class ScenarioRun(GatewayCluster cluster, DeliveryLedger ledger, I
                 await Task.Delay(200);
             }
         }
+        // Each a message acknowledged where no activation held it and no row was (yet) stored: an inbox on two silos, or a repeated acknowledgement.
+        Say($"acknowledgements that found no stored message: {(await cluster.SqlAsync("SELECT count(*) FROM gateway_acknowledged")).Trim()}");
         if (ledger.Missing.Count > 0)
         {
             // The sequence number is the message's first 4 bytes, little-endian.
