@@ -47,7 +47,7 @@ public sealed class InboxPump(
 
     private readonly Channel<PumpSignal> _signals = Channel.CreateUnbounded<PumpSignal>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ClientAddressPrefix _logName = new(client);
-    private readonly PushLedger _ledger = new(inbox, new ClientAddressPrefix(client), logger);
+    private readonly PushLedger _ledger = new(inbox, new ClientAddressPrefix(client), time, logger);
 
     /// <summary>Subscribing retries about a second apart (jittered) until the session stops; a cancelled token ends them.</summary>
     private readonly ResiliencePipeline _subscribeRetries = Retries.Build(

@@ -9,21 +9,37 @@ namespace NymGateway.EdgeHost.Clients;
 /// inbox, so an event's message at or below the highest id pushed was pushed already (by a drain
 /// that ran ahead of the event). A drain re-reads the whole store, and there the watermark is not
 /// enough: a message whose notification was lost (a full queue, a dead silo) may sit below it,
-/// unpushed; so a drain skips exactly the ids pushed whose delete was not yet confirmed.
+/// unpushed; so a drain skips exactly the ids pushed whose delete was not yet confirmed, or was
+/// confirmed lately: while a silo stops, the inbox can run on two silos, and the old activation
+/// may still hold (and return) a message whose delete the new one confirmed.
 /// </summary>
-internal sealed class PushLedger(IInboxGrain inbox, ClientAddressPrefix client, ILogger logger)
+internal sealed class PushLedger(IInboxGrain inbox, ClientAddressPrefix client, TimeProvider time, ILogger logger)
 {
+    /// <summary>Longer than a silo takes to stop (its activations answer until they wrote what they held).</summary>
+    private static readonly TimeSpan ConfirmedMemory = TimeSpan.FromSeconds(30);
+
     private readonly HashSet<long> _unconfirmed = [];
+    private readonly HashSet<long> _confirmed = [];
+    private readonly Queue<(DateTimeOffset ConfirmedAt, long[] Ids)> _confirmedOrder = new();
     private readonly List<(Task<bool> Done, long[] Ids)> _acknowledgements = [];
 
     public long HighestPushed { get; private set; }
 
     /// <summary>
-    /// Forgets the ids whose delete completed (a read that starts now cannot return them). Ids
-    /// whose delete is under way or failed stay, so a slow or failing database holds nothing up;
-    /// the failed ones are acknowledged again (see <see cref="RetryFailed"/>).
+    /// Moves the ids whose delete completed to the confirmed ones, and forgets those confirmed
+    /// over <see cref="ConfirmedMemory"/> ago. Ids whose delete is under way or failed stay, so a
+    /// slow or failing database holds nothing up; the failed ones are acknowledged again (see
+    /// <see cref="RetryFailed"/>).
     /// </summary>
-    public void BeginDrain() => RetryFailed();
+    public void BeginDrain()
+    {
+        RetryFailed();
+        var forgetBefore = time.GetUtcNow() - ConfirmedMemory;
+        while (_confirmedOrder.TryPeek(out var oldest) && oldest.ConfirmedAt < forgetBefore)
+        {
+            _confirmed.ExceptWith(_confirmedOrder.Dequeue().Ids);
+        }
+    }
 
     /// <summary>
     /// Starts again the acknowledgements that gave up (their inbox was out of reach, say while this
@@ -42,6 +58,8 @@ internal sealed class PushLedger(IInboxGrain inbox, ClientAddressPrefix client, 
             if (ack.Done.Result)
             {
                 _unconfirmed.ExceptWith(ack.Ids);
+                _confirmed.UnionWith(ack.Ids);
+                _confirmedOrder.Enqueue((time.GetUtcNow(), ack.Ids));
             }
             else
             {
@@ -57,7 +75,7 @@ internal sealed class PushLedger(IInboxGrain inbox, ClientAddressPrefix client, 
     }
 
     public bool IsNew(InboxMessage message, bool fromEvent) =>
-        fromEvent ? message.Id > HighestPushed : !_unconfirmed.Contains(message.Id);
+        fromEvent ? message.Id > HighestPushed : !_unconfirmed.Contains(message.Id) && !_confirmed.Contains(message.Id);
 
     /// <summary>Records messages whose websocket send completed and starts deleting them.</summary>
     public void Pushed(long[] ids)

@@ -144,6 +144,31 @@ public sealed class InboxPumpTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_drain_skips_a_message_whose_delete_was_confirmed_lately_even_when_a_read_returns_it()
+    {
+        var run = Run();
+        var subscription = await StartedAsync();
+        await subscription.Publish(_inbox.Store(5));
+        Assert.Equal(5, await Next(_socket.Sent));
+        Assert.Equal(new long[] { 5 }, await Next(_inbox.Acknowledged));
+
+        // The inbox runs on two silos while one stops: the new activation deleted 5, the old one still returns it.
+        _inbox.Store(5);
+        _cluster.NotifyClusterConnectionLost();
+        await Next(_inbox.Reads);
+        await subscription.Publish(_inbox.Store(6));
+        Assert.Equal(6, await Next(_socket.Sent));
+
+        // The memory is bounded: 30 s later a message still returned is taken for one never pushed.
+        _time.Advance(TimeSpan.FromSeconds(31));
+        _cluster.NotifyClusterConnectionLost();
+        Assert.Equal(5, await Next(_socket.Sent));
+        await _stop.CancelAsync();
+        await run.WaitAsync(Timeout);
+        Assert.Empty(Left(_socket.Sent));
+    }
+
+    [Fact]
     public async Task A_message_whose_notification_was_lost_goes_out_on_the_drain_after_a_cluster_change()
     {
         var run = Run();
