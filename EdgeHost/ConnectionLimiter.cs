@@ -17,6 +17,9 @@ public sealed class ConnectionLimiter(int maxPerAddress, int maxTotal)
     private readonly ConcurrentDictionary<IPAddress, int> _open = new();
     private int _total;
 
+    /// <summary>The connections open now, in total.</summary>
+    public int Open => Volatile.Read(ref _total);
+
     /// <summary>Counts the connection as open unless that would pass a limit; <see cref="ConnectionRefusal.None"/> when it was counted.</summary>
     public ConnectionRefusal TryAcquire(IPAddress? address)
     {

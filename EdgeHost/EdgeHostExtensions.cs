@@ -37,6 +37,7 @@ public static class EdgeHostExtensions
         services.AddSingleton<ConnectionDrain>();
         services.AddHostedService(sp => sp.GetRequiredService<ConnectionDrain>());
         services.AddHostedService<PresenceNotifier>();
+        services.AddHostedService<MemoryAfterStorm>();
         services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster");
         return services;
     }

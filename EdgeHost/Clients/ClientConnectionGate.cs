@@ -19,6 +19,9 @@ public sealed class ClientConnectionGate(IOptions<EdgeOptions> options, GatewayM
     private readonly LogThrottle _refusedLog = new(logger, "Refused client connections", time);
     private readonly LogThrottle _timedOutLog = new(logger, "Client connections closed without an upgrade", time);
 
+    /// <summary>TCP connections open on the clients port now.</summary>
+    public int OpenConnections => _limiter.Open;
+
     public async Task OnConnectedAsync(ConnectionContext connection, ConnectionDelegate next)
     {
         var remote = (connection.RemoteEndPoint as IPEndPoint)?.Address;
