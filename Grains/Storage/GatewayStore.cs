@@ -17,17 +17,24 @@ public abstract class GatewayStore : IGatewayStore, IAsyncDisposable
     private readonly SiloMetrics _metrics;
     private readonly GroupCommitWriter _appends;
     private readonly GroupCommitWriter _deletes;
+    private readonly bool _ledgerThroughWriter;
 
     /// <param name="separateDeletes">
     /// Deletes of delivered messages (never urgent) get a writer and connection of their own, so a
     /// new message never waits behind them; SQLite has a single writer anyway.
     /// </param>
-    protected GatewayStore(DbDataSource dataSource, GatewayStoreOptions options, SiloMetrics metrics, ILogger logger, bool separateDeletes)
+    /// <param name="ledgerThroughWriter">
+    /// Ledger writes join the writer's next commit instead of a connection of their own. For
+    /// SQLite's one write lock: a direct write waits for it in busy sleeps, and under a stream of
+    /// message commits it came last (handshake replies took up to a second under load).
+    /// </param>
+    protected GatewayStore(DbDataSource dataSource, GatewayStoreOptions options, SiloMetrics metrics, ILogger logger, bool separateDeletes, bool ledgerThroughWriter)
     {
         DataSource = dataSource;
         _metrics = metrics;
         _appends = new GroupCommitWriter(OpenAsync, Commit, options.MaxWritesPerCommit, metrics, logger);
         _deletes = separateDeletes ? new GroupCommitWriter(OpenAsync, Commit, options.MaxWritesPerCommit, metrics, logger) : _appends;
+        _ledgerThroughWriter = ledgerThroughWriter;
     }
 
     protected DbDataSource DataSource { get; }
@@ -203,36 +210,34 @@ public abstract class GatewayStore : IGatewayStore, IAsyncDisposable
             : null;
     });
 
-    public Task PutClientAsync(string address, byte[] sharedKeys) => Guard(async () =>
-    {
-        await using var connection = await OpenAsync(CancellationToken.None);
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
-            INSERT INTO gateway_clients (address, shared_keys, registered_at) VALUES (@address, @keys, @now)
-            ON CONFLICT (address) DO UPDATE SET shared_keys = excluded.shared_keys, registered_at = excluded.registered_at
-            """;
-        Add(command, "address", address);
-        Add(command, "keys", sharedKeys);
-        Add(command, "now", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
-        return await command.ExecuteNonQueryAsync();
-    });
+    public Task PutClientAsync(string address, byte[] sharedKeys) => WriteLedgerAsync("""
+        INSERT INTO gateway_clients (address, shared_keys, registered_at) VALUES (@address, @keys, @now)
+        ON CONFLICT (address) DO UPDATE SET shared_keys = excluded.shared_keys, registered_at = excluded.registered_at
+        """, [("address", address), ("keys", sharedKeys), ("now", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds())]);
 
-    public Task SetSessionAsync(string address, Guid session) => ExecuteAsync(
+    public Task SetSessionAsync(string address, Guid session) => WriteLedgerAsync(
         "INSERT INTO gateway_sessions (address, session) VALUES (@address, @session) ON CONFLICT (address) DO UPDATE SET session = excluded.session",
-        address, session);
+        [("address", address), ("session", session)]);
 
-    public Task ClearSessionAsync(string address, Guid session) =>
-        ExecuteAsync("DELETE FROM gateway_sessions WHERE address = @address AND session = @session", address, session);
+    public Task ClearSessionAsync(string address, Guid session) => WriteLedgerAsync(
+        "DELETE FROM gateway_sessions WHERE address = @address AND session = @session", [("address", address), ("session", session)]);
 
-    private Task<int> ExecuteAsync(string sql, string address, Guid session) => Guard(async () =>
+    private Task WriteLedgerAsync(string sql, (string Name, object Value)[] parameters)
     {
-        await using var connection = await OpenAsync(CancellationToken.None);
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        Add(command, "address", address);
-        Add(command, "session", session);
-        return await command.ExecuteNonQueryAsync();
-    });
+        if (_ledgerThroughWriter)
+        {
+            var write = new LedgerWrite(sql, parameters);
+            return Enqueue(_appends, write, write.Completion);
+        }
+        return Guard(async () =>
+        {
+            await using var connection = await OpenAsync(CancellationToken.None);
+            await using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            AddAll(command, parameters);
+            return await command.ExecuteNonQueryAsync();
+        });
+    }
 
     public Task<string> ClaimIdentityAsync(string clusterId, string identityKey) => Guard(async () =>
     {
@@ -261,6 +266,14 @@ public abstract class GatewayStore : IGatewayStore, IAsyncDisposable
         parameter.Value = value;
         command.Parameters.Add(parameter);
         return parameter;
+    }
+
+    protected internal static void AddAll(DbCommand command, IReadOnlyList<(string Name, object Value)> parameters)
+    {
+        foreach (var (name, value) in parameters)
+        {
+            Add(command, name, value);
+        }
     }
 
     protected static async Task ExecuteAsync(DbConnection connection, string sql, CancellationToken cancellationToken)

@@ -31,16 +31,28 @@ public sealed class AppendWrite(string address, IReadOnlyList<NewMessage> messag
     public override void Fail(Exception error) => _completion.TrySetException(error);
 }
 
-/// <summary>Delivered messages to delete.</summary>
-public sealed class DeleteWrite(IReadOnlyList<long> ids) : PendingWrite
+/// <summary>A write with nothing to say but that it was committed.</summary>
+public abstract class PlainWrite : PendingWrite
 {
     private readonly TaskCompletionSource<bool> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    public IReadOnlyList<long> Ids { get; } = ids;
 
     public Task<bool> Completion => _completion.Task;
 
     public override void Complete(AppendOutcome[]? result) => _completion.TrySetResult(true);
 
     public override void Fail(Exception error) => _completion.TrySetException(error);
+}
+
+/// <summary>Delivered messages to delete.</summary>
+public sealed class DeleteWrite(IReadOnlyList<long> ids) : PlainWrite
+{
+    public IReadOnlyList<long> Ids { get; } = ids;
+}
+
+/// <summary>One statement of the client ledger (a client's keys, its session), with its parameters by name.</summary>
+public sealed class LedgerWrite(string sql, IReadOnlyList<(string Name, object Value)> parameters) : PlainWrite
+{
+    public string Sql { get; } = sql;
+
+    public IReadOnlyList<(string Name, object Value)> Parameters { get; } = parameters;
 }

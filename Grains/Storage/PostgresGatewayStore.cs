@@ -11,7 +11,7 @@ namespace NymGateway.Grains.Storage;
 /// arrays, so it costs a single round trip whatever its size; deletes have a writer of their own.
 /// </summary>
 public sealed class PostgresGatewayStore(IOptions<GatewayStoreOptions> options, SiloMetrics metrics, ILogger<PostgresGatewayStore> logger)
-    : GatewayStore(DataSourceFor(options.Value.ConnectionString), options.Value, metrics, logger, separateDeletes: true)
+    : GatewayStore(DataSourceFor(options.Value.ConnectionString), options.Value, metrics, logger, separateDeletes: true, ledgerThroughWriter: false)
 {
     public override Task CreateSchemaAsync(CancellationToken cancellationToken) =>
         SchemaScripts.ApplyAsync(DataSource, StoreProvider.Postgres, cancellationToken);
@@ -88,6 +88,8 @@ public sealed class PostgresGatewayStore(IOptions<GatewayStoreOptions> options, 
                 case DeleteWrite remove:
                     deletes.AddRange(remove.Ids);
                     break;
+                default:
+                    throw new NotSupportedException($"a {write.GetType().Name} is written on a connection of its own on PostgreSQL");
             }
         }
 

@@ -6,9 +6,9 @@ using NymGateway.Grains.Telemetry;
 
 namespace NymGateway.Grains.Storage;
 
-/// <summary>The store on the embedded SQLite file (`run`; tables in sql/sqlite/): one writer for appends and deletes alike.</summary>
+/// <summary>The store on the embedded SQLite file (`run`; tables in sql/sqlite/): one writer for appends, deletes and the ledger alike.</summary>
 public sealed class SqliteGatewayStore(IOptions<GatewayStoreOptions> options, SiloMetrics metrics, ILogger<SqliteGatewayStore> logger)
-    : GatewayStore(DataSourceFor(options.Value.ConnectionString), options.Value, metrics, logger, separateDeletes: false)
+    : GatewayStore(DataSourceFor(options.Value.ConnectionString), options.Value, metrics, logger, separateDeletes: false, ledgerThroughWriter: true)
 {
     /// <summary>Also sets the journal to WAL.</summary>
     public override async Task CreateSchemaAsync(CancellationToken cancellationToken)
@@ -105,6 +105,13 @@ public sealed class SqliteGatewayStore(IOptions<GatewayStoreOptions> options, Si
                         }
                     }
                     results[i] = outcomes;
+                    break;
+                case LedgerWrite ledger:
+                    using (var statement = Command(connection, transaction, ledger.Sql))
+                    {
+                        AddAll(statement, ledger.Parameters);
+                        statement.ExecuteNonQuery();
+                    }
                     break;
                 case DeleteWrite remove:
                     foreach (var messageId in remove.Ids)
