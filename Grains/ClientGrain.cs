@@ -79,8 +79,6 @@ public sealed class ClientGrain(IGatewayStore store) : Grain, IClientGrain
             await store.ClearSessionAsync(Address, session);
             _session = null;
             await Inbox.SetOnline(false);
-            // Offline, the entry is read again at the next visit: an edge's clients that all left cost the silo nothing.
-            DeactivateOnIdle();
         }
     }
 

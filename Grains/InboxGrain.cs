@@ -591,14 +591,9 @@ public sealed partial class InboxGrain(IGatewayStore store, IOptions<GatewayStor
         return Task.CompletedTask;
     }
 
-    /// <summary>An inbox whose client left with nothing under way goes (its next delivery activates it again), as its client entry does.</summary>
     public Task SetOnline(bool online)
     {
         _online = online;
-        if (!online && _underway.Count == 0 && _heldDeliveries.Count == 0)
-        {
-            DeactivateOnIdle();
-        }
         return Task.CompletedTask;
     }
 
