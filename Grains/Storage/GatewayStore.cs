@@ -268,7 +268,7 @@ public abstract class GatewayStore : IGatewayStore, IAsyncDisposable
         return parameter;
     }
 
-    protected internal static void AddAll(DbCommand command, IReadOnlyList<(string Name, object Value)> parameters)
+    protected static void AddAll(DbCommand command, IReadOnlyList<(string Name, object Value)> parameters)
     {
         foreach (var (name, value) in parameters)
         {
