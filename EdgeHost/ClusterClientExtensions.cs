@@ -15,6 +15,9 @@ public static class ClusterClientExtensions
     /// </summary>
     public static readonly TimeSpan ResponseTimeout = TimeSpan.FromSeconds(5);
 
+    /// <summary>A connection attempt whose SYN was lost in a partition gives up after this, and the next one works once the network does (Orleans' default: 5 s).</summary>
+    public static readonly TimeSpan OpenConnectionTimeout = TimeSpan.FromSeconds(2);
+
     public static IClientBuilder UseGatewayCluster(this IClientBuilder client, string connectionString, string clusterId, ClusterChangeSignal signal)
     {
         client.AddClusterConnectionStatusObserver(signal);
@@ -34,8 +37,7 @@ public static class ClusterClientExtensions
         client.Configure<ClientConnectionOptions>(o => o.ConfigureConnection(b => b.ApplicationServices.GetRequiredService<SiloConnectionWatch>().Use(b)));
         // A silo the cluster declared dead leaves the list at the next refresh, and the calls waiting on it fail over.
         client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(2));
-        // A connection attempt whose SYN was lost in a partition gives up after this, and the next one works once the network does (default 5 s).
-        client.Configure<ConnectionOptions>(o => o.OpenConnectionTimeout = TimeSpan.FromSeconds(2));
+        client.Configure<ConnectionOptions>(o => o.OpenConnectionTimeout = OpenConnectionTimeout);
         client.UseConnectionRetryFilter<ClusterConnectionRetry>();
         return client;
     }
