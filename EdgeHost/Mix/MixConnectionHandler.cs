@@ -165,7 +165,7 @@ public sealed class MixConnectionHandler(
     }
 
     /// <summary>Packets copied into one pooled buffer.</summary>
-    private sealed record ReceivedBatch(List<ReceivedPacket> Packets, byte[] Storage);
+    private sealed record ReceivedBatch(ReceivedPacket[] Packets, byte[] Storage);
 
     /// <summary>Decodes every complete frame (up to the batch size) and copies their packets into one pooled buffer.</summary>
     private FrameStatus Collect(ref ReadOnlySequence<byte> buffer, List<SphinxFrame> frames, out FrameError error, out ReceivedBatch? batch)
@@ -191,13 +191,14 @@ public sealed class MixConnectionHandler(
         }
 
         var storage = ArrayPool<byte>.Shared.Rent((int)bytes);
-        var packets = new List<ReceivedPacket>(frames.Count);
+        var packets = new ReceivedPacket[frames.Count];
         int offset = 0;
-        foreach (var frame in frames)
+        for (int i = 0; i < frames.Count; i++)
         {
+            var frame = frames[i];
             int length = (int)frame.Packet.Length;
             frame.Packet.CopyTo(storage.AsSpan(offset));
-            packets.Add(new ReceivedPacket(frame.Size, frame.Mode, storage, offset, length));
+            packets[i] = new ReceivedPacket(frame.Size, frame.Mode, storage.AsMemory(offset, length));
             offset += length;
         }
         batch = new ReceivedBatch(packets, storage);

@@ -1,9 +1,9 @@
-using System.Buffers;
 using NymGateway.EdgeHost.Forwarding;
 using NymGateway.EdgeHost.Resilience;
 using NymGateway.EdgeHost.Telemetry;
 using NymGateway.Grains;
 using NymGateway.Nym.Encoding;
+using NymGateway.Nym.Framing;
 using NymGateway.Nym.Gateway;
 using NymGateway.Nym.Replay;
 using NymGateway.Nym.Sphinx;
@@ -70,9 +70,9 @@ public sealed class PacketIngest(
     /// Unwraps a batch on all cores; the packets' buffer is free once this completes.
     /// <see cref="DeliverAsync(UnwrappedBatch, TaskCompletionSource)"/> then delivers it.
     /// </summary>
-    public async Task<UnwrappedBatch> UnwrapAsync(IReadOnlyList<ReceivedPacket> packets)
+    public async Task<UnwrappedBatch> UnwrapAsync(ReceivedPacket[] packets)
     {
-        metrics.PacketsReceived.Add(packets.Count);
+        metrics.PacketsReceived.Add(packets.Length);
         long receivedAt = time.GetUtcNow().ToUnixTimeMilliseconds();
         return new UnwrappedBatch(await UnwrapInChunksAsync(packets), receivedAt);
     }
@@ -139,54 +139,42 @@ public sealed class PacketIngest(
     /// Unwraps the batch in one chunk per core. The chunks are queued work items, never a
     /// blocking Parallel.For, so mix connections and Orleans do not starve the thread pool.
     /// </summary>
-    private async Task<ProcessedFinalHop?[]> UnwrapInChunksAsync(IReadOnlyList<ReceivedPacket> packets)
+    private async Task<ProcessedFinalHop?[]> UnwrapInChunksAsync(ReceivedPacket[] packets)
     {
-        var results = new ProcessedFinalHop?[packets.Count];
-        int chunks = Math.Min(Environment.ProcessorCount, packets.Count);
+        var results = new ProcessedFinalHop?[packets.Length];
+        int chunks = Math.Min(Environment.ProcessorCount, packets.Length);
         if (chunks <= 1)
         {
-            UnwrapRange(packets, results, 0, packets.Count);
+            UnwrapRange(packets, results, 0, packets.Length);
             return results;
         }
-        int size = (packets.Count + chunks - 1) / chunks;
+        int size = (packets.Length + chunks - 1) / chunks;
         var work = new Task[chunks];
         for (int c = 0; c < chunks; c++)
         {
             int start = c * size;
-            int end = Math.Min(packets.Count, start + size);
+            int end = Math.Min(packets.Length, start + size);
             work[c] = Task.Run(() => UnwrapRange(packets, results, start, end));
         }
         await Task.WhenAll(work).ConfigureAwait(false);
         return results;
     }
 
-    private void UnwrapRange(IReadOnlyList<ReceivedPacket> packets, ProcessedFinalHop?[] results, int start, int end)
+    private void UnwrapRange(ReceivedPacket[] packets, ProcessedFinalHop?[] results, int start, int end)
     {
-        for (int i = start; i < end; i++)
+        var errors = new GatewayProcessingError?[end - start];
+        _processor.ProcessBatch(packets.AsSpan(start, end - start), results.AsSpan(start, end - start), errors);
+        for (int i = 0; i < errors.Length; i++)
         {
-            results[i] = UnwrapOne(packets[i], ArrayPool<byte>.Shared);
-        }
-    }
-
-    private ProcessedFinalHop? UnwrapOne(ReceivedPacket packet, ArrayPool<byte> pool)
-    {
-        var scratch = pool.Rent(packet.Length);
-        try
-        {
-            if (_processor.TryProcess(packet.Size, packet.Mode, packet.Span, scratch, out var result, out var error))
+            if (errors[i] is not { } error)
             {
-                return result;
+                continue;
             }
-            metrics.PacketsDropped.Add(1, new KeyValuePair<string, object?>("reason", error!.Kind.ToString()));
+            metrics.PacketsDropped.Add(1, new KeyValuePair<string, object?>("reason", error.Kind.ToString()));
             if (_badPacketLog.TryEnter())
             {
-                logger.PacketDropped(packet.Size, error);
+                logger.PacketDropped(packets[start + i].Size, error);
             }
-            return null;
-        }
-        finally
-        {
-            pool.Return(scratch);
         }
     }
 

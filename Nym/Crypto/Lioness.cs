@@ -46,6 +46,66 @@ public static unsafe class Lioness
         return true;
     }
 
+    /// <summary>
+    /// <see cref="Decrypt"/> on one block per lane, all <paramref name="blockLength"/> bytes long:
+    /// lane <c>i</c>'s key is at <c>keys[keyOffsets[i]..]</c> and its block at
+    /// <c>blocks[blockOffsets[i]..]</c>. The hash rounds run side by side in BLAKE2b lanes.
+    /// </summary>
+    public static bool DecryptLanes(ReadOnlySpan<byte> keys, ReadOnlySpan<int> keyOffsets, Span<byte> blocks, ReadOnlySpan<int> blockOffsets, int blockLength)
+    {
+        if (blockLength < MinimumBlockSize)
+        {
+            return false;
+        }
+        int lanes = keyOffsets.Length;
+        if (lanes is < 1 or > Blake2bLanes.Lanes || blockOffsets.Length != lanes)
+        {
+            throw new ArgumentException("one to eight lanes, each with a key and a block");
+        }
+        for (int l = 0; l < lanes; l++)
+        {
+            CheckKey(keys.Slice(keyOffsets[l], KeySize));
+        }
+        HashRounds(keys, keyOffsets, K4Offset, blocks, blockOffsets, blockLength);
+        StreamRounds(keys, keyOffsets, K3Offset, blocks, blockOffsets, blockLength);
+        HashRounds(keys, keyOffsets, K2Offset, blocks, blockOffsets, blockLength);
+        StreamRounds(keys, keyOffsets, K1Offset, blocks, blockOffsets, blockLength);
+        return true;
+    }
+
+    private static void StreamRounds(ReadOnlySpan<byte> keys, ReadOnlySpan<int> keyOffsets, int subkey, Span<byte> blocks, ReadOnlySpan<int> blockOffsets, int blockLength)
+    {
+        for (int l = 0; l < keyOffsets.Length; l++)
+        {
+            var block = blocks.Slice(blockOffsets[l], blockLength);
+            StreamRound(keys.Slice(keyOffsets[l] + subkey, Half), block[..Half], block[Half..]);
+        }
+    }
+
+    // L ^= BLAKE2b-256(key = k, R) in every lane
+    private static void HashRounds(ReadOnlySpan<byte> keys, ReadOnlySpan<int> keyOffsets, int subkey, Span<byte> blocks, ReadOnlySpan<int> blockOffsets, int blockLength)
+    {
+        int lanes = keyOffsets.Length;
+        Span<int> hashKeys = stackalloc int[Blake2bLanes.Lanes];
+        Span<int> rights = stackalloc int[Blake2bLanes.Lanes];
+        Span<byte> digests = stackalloc byte[Blake2bLanes.Lanes * Half];
+        for (int l = 0; l < lanes; l++)
+        {
+            hashKeys[l] = keyOffsets[l] + subkey;
+            rights[l] = blockOffsets[l] + Half;
+        }
+        Blake2bLanes.Hash(keys, hashKeys[..lanes], blocks, rights[..lanes], blockLength - Half, digests);
+        for (int l = 0; l < lanes; l++)
+        {
+            var left = blocks.Slice(blockOffsets[l], Half);
+            for (int i = 0; i < Half; i++)
+            {
+                left[i] ^= digests[l * Half + i];
+            }
+        }
+        CryptographicOperations.ZeroMemory(digests);
+    }
+
     private static void CheckKey(ReadOnlySpan<byte> key)
     {
         if (key.Length != KeySize)
@@ -54,10 +114,15 @@ public static unsafe class Lioness
         }
     }
 
-    private static ReadOnlySpan<byte> K1(ReadOnlySpan<byte> key) => key[..Half];
-    private static ReadOnlySpan<byte> K2(ReadOnlySpan<byte> key) => key.Slice(Half, HashKeySize);
-    private static ReadOnlySpan<byte> K3(ReadOnlySpan<byte> key) => key.Slice(Half + HashKeySize, Half);
-    private static ReadOnlySpan<byte> K4(ReadOnlySpan<byte> key) => key.Slice(2 * Half + HashKeySize, HashKeySize);
+    private const int K1Offset = 0;
+    private const int K2Offset = Half;
+    private const int K3Offset = Half + HashKeySize;
+    private const int K4Offset = 2 * Half + HashKeySize;
+
+    private static ReadOnlySpan<byte> K1(ReadOnlySpan<byte> key) => key.Slice(K1Offset, Half);
+    private static ReadOnlySpan<byte> K2(ReadOnlySpan<byte> key) => key.Slice(K2Offset, HashKeySize);
+    private static ReadOnlySpan<byte> K3(ReadOnlySpan<byte> key) => key.Slice(K3Offset, Half);
+    private static ReadOnlySpan<byte> K4(ReadOnlySpan<byte> key) => key.Slice(K4Offset, HashKeySize);
 
     // R ^= ChaCha20(L ^ k)
     internal static void StreamRound(ReadOnlySpan<byte> k, ReadOnlySpan<byte> left, Span<byte> right)

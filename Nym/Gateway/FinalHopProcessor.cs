@@ -1,3 +1,7 @@
+using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
 using NymGateway.Nym.Addressing;
 using NymGateway.Nym.Forwarding;
 using NymGateway.Nym.Framing;
@@ -20,7 +24,7 @@ public sealed class FinalHopProcessor(SphinxNode node)
 
     /// <param name="scratch">At least <c>packet.Length</c> bytes to work in; rent it from a pool.</param>
     public bool TryProcess(PacketSize size, PacketMode mode, ReadOnlySpan<byte> packet, Span<byte> scratch,
-        out ProcessedFinalHop result, out GatewayProcessingError? error)
+        out ProcessedFinalHop result, [NotNullWhen(false)] out GatewayProcessingError? error)
     {
         result = null!;
         if (!node.TryProcess(packet, scratch, out var hop, out var sphinxError))
@@ -28,13 +32,85 @@ public sealed class FinalHopProcessor(SphinxNode node)
             error = new GatewayProcessingError(GatewayProcessingErrorKind.SphinxProcessingError, sphinxError);
             return false;
         }
+        return TryFinish(size, mode, hop, scratch[..hop.OutputLength], out result, out error);
+    }
+
+    /// <summary>
+    /// <see cref="TryProcess"/> on each packet, with the same results and errors (<c>errors[i]</c>
+    /// is null where <c>results[i]</c> is set); the Sphinx layers open <see cref="SphinxNode.BatchSize"/>
+    /// at a time in <see cref="SphinxNode.ProcessBatch"/>, in scratch space rented from the shared pool.
+    /// </summary>
+    public void ProcessBatch(ReadOnlySpan<ReceivedPacket> packets, Span<ProcessedFinalHop?> results, Span<GatewayProcessingError?> errors)
+    {
+        if (results.Length < packets.Length || errors.Length < packets.Length)
+        {
+            throw new ArgumentException("a result and an error for each packet");
+        }
+        var bytes = new PacketBytes();
+        Span<ProcessedHop> hops = stackalloc ProcessedHop[SphinxNode.BatchSize];
+        var sphinxErrors = new SphinxErrors();
+        for (int start = 0; start < packets.Length; start += SphinxNode.BatchSize)
+        {
+            var chunk = packets.Slice(start, Math.Min(SphinxNode.BatchSize, packets.Length - start));
+            int length = 0;
+            for (int i = 0; i < chunk.Length; i++)
+            {
+                bytes[i] = chunk[i].Bytes;
+                length += chunk[i].Bytes.Length;
+            }
+            var scratch = ArrayPool<byte>.Shared.Rent(length);
+            try
+            {
+                node.ProcessBatch(((ReadOnlySpan<ReadOnlyMemory<byte>>)bytes)[..chunk.Length], scratch, hops, sphinxErrors);
+                for (int i = 0, at = 0; i < chunk.Length; at += chunk[i].Bytes.Length, i++)
+                {
+                    ProcessedFinalHop? result = null;
+                    GatewayProcessingError? error;
+                    if (sphinxErrors[i] is { } sphinxError)
+                    {
+                        error = new GatewayProcessingError(GatewayProcessingErrorKind.SphinxProcessingError, sphinxError);
+                    }
+                    else if (TryFinish(chunk[i].Size, chunk[i].Mode, hops[i], scratch.AsSpan(at, hops[i].OutputLength), out var finished, out error))
+                    {
+                        result = finished;
+                    }
+                    results[start + i] = result;
+                    errors[start + i] = error;
+                }
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(scratch.AsSpan(0, length));
+                ArrayPool<byte>.Shared.Return(scratch);
+                ((Span<ReadOnlyMemory<byte>>)bytes).Clear();
+                ((Span<SphinxError?>)sphinxErrors).Clear();
+            }
+        }
+    }
+
+    [InlineArray(SphinxNode.BatchSize)]
+    private struct PacketBytes
+    {
+        private ReadOnlyMemory<byte> _element;
+    }
+
+    [InlineArray(SphinxNode.BatchSize)]
+    private struct SphinxErrors
+    {
+        private SphinxError? _element;
+    }
+
+    /// <summary>The gateway's part after the Sphinx layer: the plaintext, and for regular and extended packets the SURB-ACK split off.</summary>
+    private static bool TryFinish(PacketSize size, PacketMode mode, in ProcessedHop hop, ReadOnlySpan<byte> payload,
+        out ProcessedFinalHop result, [NotNullWhen(false)] out GatewayProcessingError? error)
+    {
+        result = null!;
         if (hop.Kind != SphinxHopKind.Final)
         {
             error = new GatewayProcessingError(GatewayProcessingErrorKind.ForwardHopReceivedError);
             return false;
         }
-        var payload = scratch[..hop.OutputLength];
-        if (!SphinxPayload.TryRecoverPlaintext(payload, out var range, out sphinxError))
+        if (!SphinxPayload.TryRecoverPlaintext(payload, out var range, out var sphinxError))
         {
             error = new GatewayProcessingError(GatewayProcessingErrorKind.SphinxProcessingError, sphinxError);
             return false;

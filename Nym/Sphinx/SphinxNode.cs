@@ -35,6 +35,171 @@ public sealed class SphinxNode
     public bool TryProcess(ReadOnlySpan<byte> packet, Span<byte> output, out ProcessedHop hop, [NotNullWhen(false)] out SphinxError? error)
     {
         hop = default;
+        if (!CheckLengths(packet, output, out error))
+        {
+            return false;
+        }
+        Span<byte> keys = stackalloc byte[SphinxConstants.ExpandedSecretLength];
+        try
+        {
+            Span<byte> shared = stackalloc byte[X25519.KeySize];
+            X25519.SharedSecret(_privateKey, packet[..SphinxConstants.GroupElementSize], shared);
+            RoutingKeys.Derive(shared, keys);
+            CryptographicOperations.ZeroMemory(shared);
+
+            if (!TryOpenHeader(packet, keys, output, ref hop, out int payloadAt, out error))
+            {
+                return false;
+            }
+            var payload = output.Slice(payloadAt, packet.Length - SphinxConstants.HeaderSize);
+            if (!Lioness.Decrypt(RoutingKeys.PayloadKey(keys), payload))
+            {
+                error = PayloadSizeError;
+                return false;
+            }
+            return true;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(keys);
+        }
+    }
+
+    /// <summary>Most packets <see cref="ProcessBatch"/> takes at once: one per HKDF lane.</summary>
+    public const int BatchSize = HkdfLanes.Lanes;
+
+    // Fewer lanes than these cost more than one at a time: a pass costs the same however many lanes it fills.
+    private const int MinimumHkdfLanes = 5;
+    private const int MinimumLionessLanes = 3;
+
+    /// <summary>
+    /// <see cref="TryProcess"/> on each of up to <see cref="BatchSize"/> packets, with the same
+    /// outputs, hops and errors: packet <c>i</c>'s output starts in <paramref name="outputs"/>
+    /// after the lengths of the packets before it, and <c>errors[i]</c> is null where it succeeded.
+    /// The key schedules and the payloads' hash rounds run side by side in vector lanes.
+    /// </summary>
+    public void ProcessBatch(ReadOnlySpan<ReadOnlyMemory<byte>> packets, Span<byte> outputs, Span<ProcessedHop> hops, Span<SphinxError?> errors)
+    {
+        int count = packets.Length;
+        if (count > BatchSize || hops.Length < count || errors.Length < count)
+        {
+            throw new ArgumentException($"a batch is at most {BatchSize} packets, with a hop and an error for each");
+        }
+        Span<int> outputAt = stackalloc int[BatchSize];
+        Span<int> lane = stackalloc int[BatchSize]; // packet → its lane of the key schedule, or -1
+        Span<byte> secrets = stackalloc byte[BatchSize * X25519.KeySize];
+        Span<byte> keys = stackalloc byte[BatchSize * SphinxConstants.ExpandedSecretLength];
+        try
+        {
+            int lanes = 0;
+            for (int i = 0, at = 0; i < count; at += packets[i].Length, i++)
+            {
+                var packet = packets[i].Span;
+                hops[i] = default;
+                outputAt[i] = at;
+                lane[i] = -1;
+                if (!CheckLengths(packet, outputs[Math.Min(at, outputs.Length)..], out errors[i]))
+                {
+                    continue;
+                }
+                X25519.SharedSecret(_privateKey, packet[..SphinxConstants.GroupElementSize], secrets.Slice(lanes * X25519.KeySize, X25519.KeySize));
+                lane[i] = lanes++;
+            }
+            DeriveKeys(secrets, keys, lanes);
+            CryptographicOperations.ZeroMemory(secrets);
+
+            Span<int> payloadKeys = stackalloc int[BatchSize];
+            Span<int> payloadAt = stackalloc int[BatchSize];
+            Span<int> payloadOf = stackalloc int[BatchSize];
+            int payloads = 0;
+            for (int i = 0; i < count; i++)
+            {
+                if (lane[i] < 0)
+                {
+                    continue;
+                }
+                var packetKeys = keys.Slice(lane[i] * SphinxConstants.ExpandedSecretLength, SphinxConstants.ExpandedSecretLength);
+                if (TryOpenHeader(packets[i].Span, packetKeys, outputs[outputAt[i]..], ref hops[i], out int at, out errors[i]))
+                {
+                    payloadKeys[payloads] = lane[i] * SphinxConstants.ExpandedSecretLength + RoutingKeys.PayloadKeyOffset;
+                    payloadAt[payloads] = outputAt[i] + at;
+                    payloadOf[payloads++] = i;
+                }
+            }
+            UnwrapPayloads(packets, keys, payloadKeys[..payloads], outputs, payloadAt[..payloads], payloadOf[..payloads], errors);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(keys);
+        }
+    }
+
+    private static void DeriveKeys(ReadOnlySpan<byte> secrets, Span<byte> keys, int lanes)
+    {
+        const int length = SphinxConstants.ExpandedSecretLength;
+        if (HkdfLanes.IsSupported && lanes >= MinimumHkdfLanes)
+        {
+            HkdfLanes.Derive(secrets, SphinxConstants.HkdfInputSeed, keys, length, length, lanes);
+            return;
+        }
+        for (int l = 0; l < lanes; l++)
+        {
+            RoutingKeys.Derive(secrets.Slice(l * X25519.KeySize, X25519.KeySize), keys.Slice(l * length, length));
+        }
+    }
+
+    /// <summary>Decrypts the payloads in Lioness lanes, up to eight of one length at a time.</summary>
+    private static void UnwrapPayloads(ReadOnlySpan<ReadOnlyMemory<byte>> packets, ReadOnlySpan<byte> keys, ReadOnlySpan<int> keyAt,
+        Span<byte> outputs, ReadOnlySpan<int> payloadAt, ReadOnlySpan<int> packetOf, Span<SphinxError?> errors)
+    {
+        Span<bool> done = stackalloc bool[keyAt.Length];
+        Span<int> groupKeys = stackalloc int[Blake2bLanes.Lanes];
+        Span<int> groupPayloads = stackalloc int[Blake2bLanes.Lanes];
+        Span<int> groupPackets = stackalloc int[Blake2bLanes.Lanes];
+        for (int first = 0; first < keyAt.Length; first++)
+        {
+            if (done[first])
+            {
+                continue;
+            }
+            int length = packets[packetOf[first]].Length - SphinxConstants.HeaderSize;
+            int lanes = 0;
+            for (int p = first; p < keyAt.Length && lanes < Blake2bLanes.Lanes; p++)
+            {
+                if (!done[p] && packets[packetOf[p]].Length - SphinxConstants.HeaderSize == length)
+                {
+                    done[p] = true;
+                    groupKeys[lanes] = keyAt[p];
+                    groupPayloads[lanes] = payloadAt[p];
+                    groupPackets[lanes++] = packetOf[p];
+                }
+            }
+            if (length < Lioness.MinimumBlockSize)
+            {
+                foreach (int packet in groupPackets[..lanes])
+                {
+                    errors[packet] = PayloadSizeError;
+                }
+            }
+            else if (Blake2bLanes.IsSupported && lanes >= MinimumLionessLanes)
+            {
+                Lioness.DecryptLanes(keys, groupKeys[..lanes], outputs, groupPayloads[..lanes], length);
+            }
+            else
+            {
+                for (int l = 0; l < lanes; l++)
+                {
+                    Lioness.Decrypt(keys.Slice(groupKeys[l], SphinxConstants.PayloadKeySize), outputs.Slice(groupPayloads[l], length));
+                }
+            }
+        }
+    }
+
+    private static readonly SphinxError PayloadSizeError = new(SphinxErrorKind.InvalidPayload, "error while unwrapping payload - block size error");
+
+    private static bool CheckLengths(ReadOnlySpan<byte> packet, Span<byte> output, [NotNullWhen(false)] out SphinxError? error)
+    {
+        error = null;
         if (packet.Length < SphinxConstants.HeaderSize + SphinxConstants.PayloadOverheadSize)
         {
             error = new SphinxError(SphinxErrorKind.InvalidPacket,
@@ -45,29 +210,33 @@ public sealed class SphinxNode
         {
             throw new ArgumentException("output must be at least as long as the packet", nameof(output));
         }
+        return true;
+    }
 
+    /// <summary>
+    /// Checks the header MAC and opens the routing information with the packet's keys; then writes
+    /// a forward hop's next header, and copies the payload to <c>output[payloadAt..]</c> for Lioness.
+    /// </summary>
+    private bool TryOpenHeader(ReadOnlySpan<byte> packet, ReadOnlySpan<byte> keys, Span<byte> output, ref ProcessedHop hop,
+        out int payloadAt, [NotNullWhen(false)] out SphinxError? error)
+    {
+        payloadAt = 0;
         var alpha = packet[..SphinxConstants.GroupElementSize];
         var mac = packet.Slice(SphinxConstants.GroupElementSize, SphinxConstants.MacSize);
         var beta = packet.Slice(SphinxConstants.GroupElementSize + SphinxConstants.MacSize, SphinxConstants.EncryptedRoutingInfoSize);
         var payload = packet[SphinxConstants.HeaderSize..];
 
-        Span<byte> keys = stackalloc byte[SphinxConstants.ExpandedSecretLength];
+        Span<byte> expectedMac = stackalloc byte[SphinxConstants.MacSize];
+        RoutingKeys.ComputeHeaderMac(RoutingKeys.MacKey(keys), beta, expectedMac);
+        if (!CryptographicOperations.FixedTimeEquals(expectedMac, mac))
+        {
+            error = new SphinxError(SphinxErrorKind.InvalidHeader, "failed to verify integrity MAC");
+            return false;
+        }
+
         Span<byte> routing = stackalloc byte[SphinxConstants.StreamCipherOutputLength];
         try
         {
-            Span<byte> shared = stackalloc byte[X25519.KeySize];
-            X25519.SharedSecret(_privateKey, alpha, shared);
-            RoutingKeys.Derive(shared, keys);
-            CryptographicOperations.ZeroMemory(shared);
-
-            Span<byte> expectedMac = stackalloc byte[SphinxConstants.MacSize];
-            RoutingKeys.ComputeHeaderMac(RoutingKeys.MacKey(keys), beta, expectedMac);
-            if (!CryptographicOperations.FixedTimeEquals(expectedMac, mac))
-            {
-                error = new SphinxError(SphinxErrorKind.InvalidHeader, "failed to verify integrity MAC");
-                return false;
-            }
-
             // beta || zero padding, decrypted with the full keystream; a final hop reads only the
             // blocks of its flag, destination and identifier, so the rest waits for a forward hop.
             beta.CopyTo(routing);
@@ -97,51 +266,29 @@ public sealed class SphinxNode
                     CryptographicOperations.ZeroMemory(blinding);
                     routing.Slice(offset, SphinxConstants.MacSize + SphinxConstants.EncryptedRoutingInfoSize)
                         .CopyTo(output[SphinxConstants.GroupElementSize..]);
-
-                    var nextPayload = output.Slice(SphinxConstants.HeaderSize, payload.Length);
-                    payload.CopyTo(nextPayload);
-                    if (!UnwrapPayload(keys, nextPayload, out error))
-                    {
-                        return false;
-                    }
+                    payloadAt = SphinxConstants.HeaderSize;
                     hop.OutputLength = packet.Length;
-                    return true;
+                    break;
 
                 case SphinxConstants.FinalHopFlag:
                     hop.Kind = SphinxHopKind.Final;
                     hop.Address = Bytes32.From(routing[offset..]);
                     offset += SphinxConstants.DestinationAddressLength;
                     hop.Identifier = Bytes16.From(routing[offset..]);
-
-                    var finalPayload = output[..payload.Length];
-                    payload.CopyTo(finalPayload);
-                    if (!UnwrapPayload(keys, finalPayload, out error))
-                    {
-                        return false;
-                    }
                     hop.OutputLength = payload.Length;
-                    return true;
+                    break;
 
                 default:
                     error = new SphinxError(SphinxErrorKind.InvalidRouting, $"tried to parse unknown routing flag: {flag}");
                     return false;
             }
+            payload.CopyTo(output[payloadAt..]);
+            error = null;
+            return true;
         }
         finally
         {
-            CryptographicOperations.ZeroMemory(keys);
             CryptographicOperations.ZeroMemory(routing);
         }
-    }
-
-    private static bool UnwrapPayload(ReadOnlySpan<byte> keys, Span<byte> payload, [NotNullWhen(false)] out SphinxError? error)
-    {
-        if (!Lioness.Decrypt(RoutingKeys.PayloadKey(keys), payload))
-        {
-            error = new SphinxError(SphinxErrorKind.InvalidPayload, "error while unwrapping payload - block size error");
-            return false;
-        }
-        error = null;
-        return true;
     }
 }

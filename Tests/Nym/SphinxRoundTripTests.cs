@@ -116,7 +116,7 @@ public sealed class SphinxRoundTripTests
         Assert.True(SphinxPacketBuilder.TryBuild(new byte[83], route[..1], destination, new ulong[1], 100, out _, out error));
     }
 
-    private static byte[] Flip(byte[] packet, int bit)
+    internal static byte[] Flip(byte[] packet, int bit)
     {
         var copy = (byte[])packet.Clone();
         copy[bit / 8] ^= (byte)(1 << (bit % 8));

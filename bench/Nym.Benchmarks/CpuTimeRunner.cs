@@ -9,7 +9,7 @@ namespace NymGateway.Nym.Benchmarks;
 /// Times a benchmark class's methods in this thread's CPU time, not wall time, for machines
 /// shared with other work: a descheduled thread spends no CPU time, so the figures and their
 /// ratios hold under load where BenchmarkDotNet's wall clock does not. Each figure is the
-/// fastest of several rounds of about a quarter second each.
+/// fastest of several rounds of about a quarter second each, per operation (OperationsPerInvoke).
 /// Usage: <c>--cpu-time FinalHopStepBenchmarks [rounds]</c>.
 /// </summary>
 internal static class CpuTimeRunner
@@ -30,7 +30,7 @@ internal static class CpuTimeRunner
         {
             foreach (var method in methods)
             {
-                double ns = Measure(actions[method]);
+                double ns = Measure(actions[method]) / method.GetCustomAttribute<BenchmarkAttribute>()!.OperationsPerInvoke;
                 if (round > 0) // round 0 warms up: tiered JIT, caches
                 {
                     best[method] = Math.Min(best[method], ns);

@@ -22,8 +22,18 @@ public class FinalHopStepBenchmarks
     private readonly byte[] _payload = new byte[PacketSize.RegularPacket.PayloadSize()];
     private readonly byte[] _iv = new byte[Aes128Ctr.IvSize];
     private readonly byte[] _digest = new byte[LionessHalf];
+    private readonly byte[] _lanePayloads = new byte[Blake2bLanes.Lanes * PacketSize.RegularPacket.PayloadSize()];
+    private static readonly int[] LaneKeyOffsets = [.. Enumerable.Range(0, Blake2bLanes.Lanes).Select(l => l * Blake2bLanes.KeySize)];
+    private static readonly int[] LanePayloadOffsets = [.. Enumerable.Range(0, Blake2bLanes.Lanes).Select(l => l * PacketSize.RegularPacket.PayloadSize() + LionessHalf)];
+    private readonly byte[] _laneKeys = new byte[Blake2bLanes.Lanes * Blake2bLanes.KeySize];
+    private readonly byte[] _laneSecrets = new byte[HkdfLanes.Lanes * HkdfLanes.SecretSize];
+    private readonly byte[] _laneKeySchedules = new byte[HkdfLanes.Lanes * SphinxConstants.ExpandedSecretLength];
+    private readonly byte[] _laneDigests = new byte[Blake2bLanes.Lanes * Blake2bLanes.DigestSize];
     private readonly byte[] _scratch = new byte[PacketSizes.Extended];
     private byte[] _finalHop = [];
+    private ReceivedPacket[] _batch = [];
+    private readonly ProcessedFinalHop?[] _batchResults = new ProcessedFinalHop?[SphinxNode.BatchSize];
+    private readonly GatewayProcessingError?[] _batchErrors = new GatewayProcessingError?[SphinxNode.BatchSize];
     private SphinxNode _node = null!;
     private FinalHopProcessor _gateway = null!;
 
@@ -31,9 +41,12 @@ public class FinalHopStepBenchmarks
     public void Setup()
     {
         _finalHop = PacketFactory.FinalHop();
+        _batch = [.. Enumerable.Range(0, SphinxNode.BatchSize).Select(_ => new ReceivedPacket(PacketSize.RegularPacket, PacketMode.Mix, PacketFactory.FinalHop()))];
         _node = new SphinxNode(PacketFactory.Gateway.Secret);
         _gateway = new FinalHopProcessor(_node);
         Random.Shared.NextBytes(_keys);
+        Random.Shared.NextBytes(_laneKeys);
+        Random.Shared.NextBytes(_laneSecrets);
         _node.TryProcess(_finalHop, _scratch, out _, out _);
         _scratch.AsSpan(0, _payload.Length).CopyTo(_payload);
     }
@@ -50,6 +63,13 @@ public class FinalHopStepBenchmarks
     {
         RoutingKeys.Derive(_shared, _keys);
         return _keys[0];
+    }
+
+    [Benchmark(Description = "HKDF-SHA256, sixteen lanes, per lane", OperationsPerInvoke = HkdfLanes.Lanes)]
+    public byte HkdfLanesPerLane()
+    {
+        HkdfLanes.Derive(_laneSecrets, SphinxConstants.HkdfInputSeed, _laneKeySchedules, _keys.Length, _keys.Length, HkdfLanes.Lanes);
+        return _laneKeySchedules[0];
     }
 
     [Benchmark(Description = "header HMAC-SHA256 (300 B)")]
@@ -80,6 +100,13 @@ public class FinalHopStepBenchmarks
         return _digest[0];
     }
 
+    [Benchmark(Description = "Lioness: keyed BLAKE2b round, eight lanes, per lane (2033 B)", OperationsPerInvoke = Blake2bLanes.Lanes)]
+    public byte LionessHashRoundLanes()
+    {
+        Blake2bLanes.Hash(_laneKeys, LaneKeyOffsets, _lanePayloads, LanePayloadOffsets, _payload.Length - LionessHalf, _laneDigests);
+        return _laneDigests[0];
+    }
+
     [Benchmark(Description = "Lioness decrypt (2065 B)")]
     public byte LionessDecrypt()
     {
@@ -99,5 +126,12 @@ public class FinalHopStepBenchmarks
     {
         _gateway.TryProcess(PacketSize.RegularPacket, PacketMode.Mix, _finalHop, _scratch, out var result, out _);
         return result.Message.Length;
+    }
+
+    [Benchmark(Description = "final hop in a batch of 16, per packet (FinalHopProcessor.ProcessBatch)", OperationsPerInvoke = SphinxNode.BatchSize)]
+    public int FinalHopBatch()
+    {
+        _gateway.ProcessBatch(_batch, _batchResults, _batchErrors);
+        return _batchResults[0]!.Message.Length;
     }
 }
