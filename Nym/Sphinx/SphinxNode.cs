@@ -47,7 +47,9 @@ public sealed class SphinxNode
             RoutingKeys.Derive(shared, keys);
             CryptographicOperations.ZeroMemory(shared);
 
-            if (!TryOpenHeader(packet, keys, output, ref hop, out int payloadAt, out error))
+            Span<byte> headerMac = stackalloc byte[SphinxConstants.MacSize];
+            RoutingKeys.ComputeHeaderMac(RoutingKeys.MacKey(keys), Beta(packet), headerMac);
+            if (!TryOpenHeader(packet, keys, headerMac, output, ref hop, out int payloadAt, out error))
             {
                 return false;
             }
@@ -66,10 +68,10 @@ public sealed class SphinxNode
     }
 
     /// <summary>Most packets <see cref="ProcessBatch"/> takes at once: one per HKDF lane.</summary>
-    public const int BatchSize = HkdfLanes.Lanes;
+    public const int BatchSize = HmacSha256Lanes.Lanes;
 
     // Fewer lanes than these cost more than one at a time: a pass costs the same however many lanes it fills.
-    private const int MinimumHkdfLanes = 5;
+    private const int MinimumShaLanes = 5;
     private const int MinimumLionessLanes = 3;
 
     /// <summary>
@@ -107,6 +109,8 @@ public sealed class SphinxNode
             }
             DeriveKeys(secrets, keys, lanes);
             CryptographicOperations.ZeroMemory(secrets);
+            Span<byte> headerMacs = stackalloc byte[BatchSize * HmacSha256.OutputSize];
+            ComputeHeaderMacs(packets, lane, keys, headerMacs, lanes);
 
             Span<int> payloadKeys = stackalloc int[BatchSize];
             Span<int> payloadAt = stackalloc int[BatchSize];
@@ -119,7 +123,8 @@ public sealed class SphinxNode
                     continue;
                 }
                 var packetKeys = keys.Slice(lane[i] * SphinxConstants.ExpandedSecretLength, SphinxConstants.ExpandedSecretLength);
-                if (TryOpenHeader(packets[i].Span, packetKeys, outputs[outputAt[i]..], ref hops[i], out int at, out errors[i]))
+                var headerMac = headerMacs.Slice(lane[i] * HmacSha256.OutputSize, SphinxConstants.MacSize);
+                if (TryOpenHeader(packets[i].Span, packetKeys, headerMac, outputs[outputAt[i]..], ref hops[i], out int at, out errors[i]))
                 {
                     payloadKeys[payloads] = lane[i] * SphinxConstants.ExpandedSecretLength + RoutingKeys.PayloadKeyOffset;
                     payloadAt[payloads] = outputAt[i] + at;
@@ -137,9 +142,9 @@ public sealed class SphinxNode
     private static void DeriveKeys(ReadOnlySpan<byte> secrets, Span<byte> keys, int lanes)
     {
         const int length = SphinxConstants.ExpandedSecretLength;
-        if (HkdfLanes.IsSupported && lanes >= MinimumHkdfLanes)
+        if (HmacSha256Lanes.IsSupported && lanes >= MinimumShaLanes)
         {
-            HkdfLanes.Derive(secrets, SphinxConstants.HkdfInputSeed, keys, length, length, lanes);
+            HmacSha256Lanes.Hkdf(secrets, SphinxConstants.HkdfInputSeed, keys, length, length, lanes);
             return;
         }
         for (int l = 0; l < lanes; l++)
@@ -147,6 +152,40 @@ public sealed class SphinxNode
             RoutingKeys.Derive(secrets.Slice(l * X25519.KeySize, X25519.KeySize), keys.Slice(l * length, length));
         }
     }
+
+    /// <summary>The expected header MAC of each packet with a lane, untruncated, at its lane's place in <paramref name="macs"/>.</summary>
+    private static void ComputeHeaderMacs(ReadOnlySpan<ReadOnlyMemory<byte>> packets, ReadOnlySpan<int> lane, ReadOnlySpan<byte> keys, Span<byte> macs, int lanes)
+    {
+        const int length = SphinxConstants.ExpandedSecretLength;
+        if (!HmacSha256Lanes.IsSupported || lanes < MinimumShaLanes)
+        {
+            for (int i = 0; i < packets.Length; i++)
+            {
+                if (lane[i] >= 0)
+                {
+                    HmacSha256.Compute(RoutingKeys.MacKey(keys.Slice(lane[i] * length, length)), Beta(packets[i].Span),
+                        macs.Slice(lane[i] * HmacSha256.OutputSize, HmacSha256.OutputSize));
+                }
+            }
+            return;
+        }
+        Span<byte> betas = stackalloc byte[BatchSize * SphinxConstants.EncryptedRoutingInfoSize];
+        Span<int> betaAt = stackalloc int[BatchSize];
+        Span<int> macKeyAt = stackalloc int[BatchSize];
+        for (int i = 0; i < packets.Length; i++)
+        {
+            if (lane[i] >= 0)
+            {
+                betaAt[lane[i]] = lane[i] * SphinxConstants.EncryptedRoutingInfoSize;
+                macKeyAt[lane[i]] = lane[i] * length + RoutingKeys.MacKeyOffset;
+                Beta(packets[i].Span).CopyTo(betas[betaAt[lane[i]]..]);
+            }
+        }
+        HmacSha256Lanes.Compute(keys, macKeyAt[..lanes], SphinxConstants.MacKeySize, betas, betaAt[..lanes], SphinxConstants.EncryptedRoutingInfoSize, macs);
+    }
+
+    private static ReadOnlySpan<byte> Beta(ReadOnlySpan<byte> packet) =>
+        packet.Slice(SphinxConstants.GroupElementSize + SphinxConstants.MacSize, SphinxConstants.EncryptedRoutingInfoSize);
 
     /// <summary>Decrypts the payloads in Lioness lanes, up to eight of one length at a time.</summary>
     private static void UnwrapPayloads(ReadOnlySpan<ReadOnlyMemory<byte>> packets, ReadOnlySpan<byte> keys, ReadOnlySpan<int> keyAt,
@@ -214,21 +253,20 @@ public sealed class SphinxNode
     }
 
     /// <summary>
-    /// Checks the header MAC and opens the routing information with the packet's keys; then writes
-    /// a forward hop's next header, and copies the payload to <c>output[payloadAt..]</c> for Lioness.
+    /// Checks the header MAC against <paramref name="expectedMac"/> (its first 16 bytes) and opens
+    /// the routing information with the packet's keys; then writes a forward hop's next header,
+    /// and copies the payload to <c>output[payloadAt..]</c> for Lioness.
     /// </summary>
-    private bool TryOpenHeader(ReadOnlySpan<byte> packet, ReadOnlySpan<byte> keys, Span<byte> output, ref ProcessedHop hop,
-        out int payloadAt, [NotNullWhen(false)] out SphinxError? error)
+    private bool TryOpenHeader(ReadOnlySpan<byte> packet, ReadOnlySpan<byte> keys, ReadOnlySpan<byte> expectedMac, Span<byte> output,
+        ref ProcessedHop hop, out int payloadAt, [NotNullWhen(false)] out SphinxError? error)
     {
         payloadAt = 0;
         var alpha = packet[..SphinxConstants.GroupElementSize];
         var mac = packet.Slice(SphinxConstants.GroupElementSize, SphinxConstants.MacSize);
-        var beta = packet.Slice(SphinxConstants.GroupElementSize + SphinxConstants.MacSize, SphinxConstants.EncryptedRoutingInfoSize);
+        var beta = Beta(packet);
         var payload = packet[SphinxConstants.HeaderSize..];
 
-        Span<byte> expectedMac = stackalloc byte[SphinxConstants.MacSize];
-        RoutingKeys.ComputeHeaderMac(RoutingKeys.MacKey(keys), beta, expectedMac);
-        if (!CryptographicOperations.FixedTimeEquals(expectedMac, mac))
+        if (!CryptographicOperations.FixedTimeEquals(expectedMac[..SphinxConstants.MacSize], mac))
         {
             error = new SphinxError(SphinxErrorKind.InvalidHeader, "failed to verify integrity MAC");
             return false;

@@ -26,12 +26,20 @@ public class FinalHopStepBenchmarks
     private static readonly int[] LaneKeyOffsets = [.. Enumerable.Range(0, Blake2bLanes.Lanes).Select(l => l * Blake2bLanes.KeySize)];
     private static readonly int[] LanePayloadOffsets = [.. Enumerable.Range(0, Blake2bLanes.Lanes).Select(l => l * PacketSize.RegularPacket.PayloadSize() + LionessHalf)];
     private readonly byte[] _laneKeys = new byte[Blake2bLanes.Lanes * Blake2bLanes.KeySize];
-    private readonly byte[] _laneSecrets = new byte[HkdfLanes.Lanes * HkdfLanes.SecretSize];
-    private readonly byte[] _laneKeySchedules = new byte[HkdfLanes.Lanes * SphinxConstants.ExpandedSecretLength];
+    private readonly byte[] _laneSecrets = new byte[HmacSha256Lanes.Lanes * HmacSha256Lanes.SecretSize];
+    private readonly byte[] _laneKeySchedules = new byte[HmacSha256Lanes.Lanes * SphinxConstants.ExpandedSecretLength];
     private readonly byte[] _laneDigests = new byte[Blake2bLanes.Lanes * Blake2bLanes.DigestSize];
     private readonly byte[] _scratch = new byte[PacketSizes.Extended];
     private byte[] _finalHop = [];
     private ReceivedPacket[] _batch = [];
+    private ReadOnlyMemory<byte>[] _batchBytes = [];
+    private readonly byte[] _batchOutputs = new byte[SphinxNode.BatchSize * PacketSizes.Regular];
+    private readonly ProcessedHop[] _batchHops = new ProcessedHop[SphinxNode.BatchSize];
+    private readonly SphinxError?[] _batchSphinxErrors = new SphinxError?[SphinxNode.BatchSize];
+    private static readonly int[] LaneMacKeyOffsets = [.. Enumerable.Range(0, HmacSha256Lanes.Lanes).Select(l => l * SphinxConstants.ExpandedSecretLength + RoutingKeys.MacKeyOffset)];
+    private static readonly int[] LaneBetaOffsets = [.. Enumerable.Range(0, HmacSha256Lanes.Lanes).Select(l => l * SphinxConstants.EncryptedRoutingInfoSize)];
+    private readonly byte[] _laneBetas = new byte[HmacSha256Lanes.Lanes * SphinxConstants.EncryptedRoutingInfoSize];
+    private readonly byte[] _laneTags = new byte[HmacSha256Lanes.Lanes * HmacSha256Lanes.TagSize];
     private readonly ProcessedFinalHop?[] _batchResults = new ProcessedFinalHop?[SphinxNode.BatchSize];
     private readonly GatewayProcessingError?[] _batchErrors = new GatewayProcessingError?[SphinxNode.BatchSize];
     private SphinxNode _node = null!;
@@ -42,6 +50,7 @@ public class FinalHopStepBenchmarks
     {
         _finalHop = PacketFactory.FinalHop();
         _batch = [.. Enumerable.Range(0, SphinxNode.BatchSize).Select(_ => new ReceivedPacket(PacketSize.RegularPacket, PacketMode.Mix, PacketFactory.FinalHop()))];
+        _batchBytes = [.. _batch.Select(p => p.Bytes)];
         _node = new SphinxNode(PacketFactory.Gateway.Secret);
         _gateway = new FinalHopProcessor(_node);
         Random.Shared.NextBytes(_keys);
@@ -65,10 +74,10 @@ public class FinalHopStepBenchmarks
         return _keys[0];
     }
 
-    [Benchmark(Description = "HKDF-SHA256, sixteen lanes, per lane", OperationsPerInvoke = HkdfLanes.Lanes)]
+    [Benchmark(Description = "HKDF-SHA256, sixteen lanes, per lane", OperationsPerInvoke = HmacSha256Lanes.Lanes)]
     public byte HkdfLanesPerLane()
     {
-        HkdfLanes.Derive(_laneSecrets, SphinxConstants.HkdfInputSeed, _laneKeySchedules, _keys.Length, _keys.Length, HkdfLanes.Lanes);
+        HmacSha256Lanes.Hkdf(_laneSecrets, SphinxConstants.HkdfInputSeed, _laneKeySchedules, _keys.Length, _keys.Length, HmacSha256Lanes.Lanes);
         return _laneKeySchedules[0];
     }
 
@@ -77,6 +86,14 @@ public class FinalHopStepBenchmarks
     {
         RoutingKeys.ComputeHeaderMac(RoutingKeys.MacKey(_keys), _finalHop.AsSpan(48, SphinxConstants.EncryptedRoutingInfoSize), _mac);
         return _mac[0];
+    }
+
+    [Benchmark(Description = "header HMAC-SHA256, sixteen lanes, per lane", OperationsPerInvoke = HmacSha256Lanes.Lanes)]
+    public byte HeaderMacLanesPerLane()
+    {
+        HmacSha256Lanes.Compute(_laneKeySchedules, LaneMacKeyOffsets, SphinxConstants.MacKeySize, _laneBetas, LaneBetaOffsets,
+            SphinxConstants.EncryptedRoutingInfoSize, _laneTags);
+        return _laneTags[0];
     }
 
     [Benchmark(Description = "header AES-128-CTR (360 B)")]
@@ -126,6 +143,13 @@ public class FinalHopStepBenchmarks
     {
         _gateway.TryProcess(PacketSize.RegularPacket, PacketMode.Mix, _finalHop, _scratch, out var result, out _);
         return result.Message.Length;
+    }
+
+    [Benchmark(Description = "Sphinx layer in a batch of 16, per packet (SphinxNode.ProcessBatch)", OperationsPerInvoke = SphinxNode.BatchSize)]
+    public int SphinxLayerBatch()
+    {
+        _node.ProcessBatch(_batchBytes, _batchOutputs, _batchHops, _batchSphinxErrors);
+        return _batchHops[0].OutputLength;
     }
 
     [Benchmark(Description = "final hop in a batch of 16, per packet (FinalHopProcessor.ProcessBatch)", OperationsPerInvoke = SphinxNode.BatchSize)]
