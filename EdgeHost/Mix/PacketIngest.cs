@@ -7,6 +7,7 @@ using NymGateway.Nym.Framing;
 using NymGateway.Nym.Gateway;
 using NymGateway.Nym.Replay;
 using NymGateway.Nym.Sphinx;
+using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using Polly;
 
@@ -28,9 +29,13 @@ public sealed class PacketIngest(
     ReplayFilter replays,
     SiloConnectionWatch connections,
     IHostApplicationLifetime lifetime,
+    IOptions<EdgeOptions> options,
     TimeProvider time,
-    ILogger<PacketIngest> logger)
+    ILogger<PacketIngest> logger) : IDisposable
 {
+    private readonly SemaphoreSlim _unwrapSlots = new(options.Value.Limits.MaxUnwrapsInFlight is > 0 and var n ? n : Environment.ProcessorCount);
+    public void Dispose() => _unwrapSlots.Dispose();
+
     private readonly FinalHopProcessor _processor = new(new SphinxNode(identity.Sphinx.Secret));
     private readonly LogThrottle _badPacketLog = new(logger, "Dropped packets from the mixnet", time);
     private readonly LogThrottle _deliveryLog = new(logger, "Failed inbox deliveries", time);
@@ -145,7 +150,7 @@ public sealed class PacketIngest(
         int chunks = Math.Min(Environment.ProcessorCount, packets.Length);
         if (chunks <= 1)
         {
-            UnwrapRange(packets, results, 0, packets.Length);
+            await UnwrapInSlotAsync(packets, results, 0, packets.Length, inline: true).ConfigureAwait(false);
             return results;
         }
         int size = (packets.Length + chunks - 1) / chunks;
@@ -154,10 +159,34 @@ public sealed class PacketIngest(
         {
             int start = c * size;
             int end = Math.Min(packets.Length, start + size);
-            work[c] = Task.Run(() => UnwrapRange(packets, results, start, end));
+            work[c] = UnwrapInSlotAsync(packets, results, start, end, inline: false);
         }
         await Task.WhenAll(work).ConfigureAwait(false);
         return results;
+    }
+
+    /// <summary>
+    /// Unwraps a chunk once one of <see cref="EdgeLimits.MaxUnwrapsInFlight"/> slots is free; the
+    /// thread pool then never holds more unwraps than that ahead of a handshake's next step.
+    /// </summary>
+    private async Task UnwrapInSlotAsync(ReceivedPacket[] packets, ProcessedFinalHop?[] results, int start, int end, bool inline)
+    {
+        await _unwrapSlots.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (inline)
+            {
+                UnwrapRange(packets, results, start, end);
+            }
+            else
+            {
+                await Task.Run(() => UnwrapRange(packets, results, start, end)).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _unwrapSlots.Release();
+        }
     }
 
     private void UnwrapRange(ReceivedPacket[] packets, ProcessedFinalHop?[] results, int start, int end)

@@ -10,7 +10,7 @@ namespace NymGateway.Nym.Crypto;
 /// per AVX-512 lane. One message is a single dependent chain that libsodium already runs near its
 /// latency; eight independent chains fill the vector units instead.
 /// </summary>
-public static class Blake2bLanes
+internal static class Blake2bLanes
 {
     public const int Lanes = 8;
     public const int KeySize = 64;
