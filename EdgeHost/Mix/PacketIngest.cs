@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using NymGateway.EdgeHost.Forwarding;
 using NymGateway.EdgeHost.Resilience;
 using NymGateway.EdgeHost.Telemetry;
@@ -7,7 +8,6 @@ using NymGateway.Nym.Framing;
 using NymGateway.Nym.Gateway;
 using NymGateway.Nym.Replay;
 using NymGateway.Nym.Sphinx;
-using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using Polly;
 
