@@ -58,6 +58,7 @@ public static class GatewaySiloExtensions
             o.DefunctSiloCleanupPeriod = TimeSpan.FromMinutes(10);
             o.DefunctSiloExpiration = TimeSpan.FromMinutes(30);
         });
+        silo.UseEdgeConnectionTimeouts();
         return silo;
     }
 

@@ -107,6 +107,15 @@ public sealed class DeliveryLedger
     public long LongestStall(params int[] edges) =>
         AckTimesByPath(edges).Where(t => t.Count > 1).Select(t => t.Zip(t.Skip(1), (a, b) => b - a).Max()).DefaultIfEmpty(0).Max();
 
+    /// <summary>
+    /// The longest time any path (edge, client) through <paramref name="edges"/> went without a
+    /// stored message once it stored again after <paramref name="from"/>: a path that recovered
+    /// and stalled again shows here, not in <see cref="RecoveryAfter"/>.
+    /// </summary>
+    public long LongestStallAfter(long from, params int[] edges) =>
+        AckTimesByPath(edges).Select(t => t.Where(a => a >= from).ToList()).Where(t => t.Count > 1)
+            .Select(t => t.Zip(t.Skip(1), (a, b) => b - a).Max()).DefaultIfEmpty(0).Max();
+
     private IEnumerable<List<long>> AckTimesByPath(int[] edges) =>
         _acked.Select(a => (Path: (_sent[a.Key].Edge, _sent[a.Key].Client), At: a.Value))
             .Where(a => edges.Contains(a.Path.Edge))
