@@ -59,9 +59,4 @@ public sealed class EdgeLimits
     [Description("Batches of one mix connection under way at once: the next ones are read and unwrapped while the one before is\ndelivered (in order; each batch's SURB-ACKs still wait for its messages to be delivered or durable).")]
     [Range(1, 64)]
     public int MaxBatchesInFlight { get; set; } = 4;
-
-    /// <summary>Queued unwraps would otherwise sit ahead of every handshake's continuations in the thread pool's one queue.</summary>
-    [Description("Chunks of mix packets being unwrapped at once across all mix connections (0: one per core); the others wait\noutside the thread pool, so a client's handshake does not queue behind every connection's unwraps.")]
-    [Range(0, 1024)]
-    public int MaxUnwrapsInFlight { get; set; }
 }

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using NymGateway.EdgeHost.Forwarding;
 using NymGateway.EdgeHost.Resilience;
 using NymGateway.EdgeHost.Telemetry;
@@ -29,13 +28,9 @@ public sealed class PacketIngest(
     ReplayFilter replays,
     SiloConnectionWatch connections,
     IHostApplicationLifetime lifetime,
-    IOptions<EdgeOptions> options,
     TimeProvider time,
-    ILogger<PacketIngest> logger) : IDisposable
+    ILogger<PacketIngest> logger)
 {
-    private readonly SemaphoreSlim _unwrapSlots = new(options.Value.Limits.MaxUnwrapsInFlight is > 0 and var n ? n : Environment.ProcessorCount);
-    public void Dispose() => _unwrapSlots.Dispose();
-
     private readonly FinalHopProcessor _processor = new(new SphinxNode(identity.Sphinx.Secret));
     private readonly LogThrottle _badPacketLog = new(logger, "Dropped packets from the mixnet", time);
     private readonly LogThrottle _deliveryLog = new(logger, "Failed inbox deliveries", time);
@@ -150,7 +145,7 @@ public sealed class PacketIngest(
         int chunks = Math.Min(Environment.ProcessorCount, packets.Length);
         if (chunks <= 1)
         {
-            await UnwrapInSlotAsync(packets, results, 0, packets.Length, inline: true).ConfigureAwait(false);
+            UnwrapRange(packets, results, 0, packets.Length);
             return results;
         }
         int size = (packets.Length + chunks - 1) / chunks;
@@ -159,34 +154,10 @@ public sealed class PacketIngest(
         {
             int start = c * size;
             int end = Math.Min(packets.Length, start + size);
-            work[c] = UnwrapInSlotAsync(packets, results, start, end, inline: false);
+            work[c] = Task.Run(() => UnwrapRange(packets, results, start, end));
         }
         await Task.WhenAll(work).ConfigureAwait(false);
         return results;
-    }
-
-    /// <summary>
-    /// Unwraps a chunk once one of <see cref="EdgeLimits.MaxUnwrapsInFlight"/> slots is free; the
-    /// thread pool then never holds more unwraps than that ahead of a handshake's next step.
-    /// </summary>
-    private async Task UnwrapInSlotAsync(ReceivedPacket[] packets, ProcessedFinalHop?[] results, int start, int end, bool inline)
-    {
-        await _unwrapSlots.WaitAsync().ConfigureAwait(false);
-        try
-        {
-            if (inline)
-            {
-                UnwrapRange(packets, results, start, end);
-            }
-            else
-            {
-                await Task.Run(() => UnwrapRange(packets, results, start, end)).ConfigureAwait(false);
-            }
-        }
-        finally
-        {
-            _unwrapSlots.Release();
-        }
     }
 
     private void UnwrapRange(ReceivedPacket[] packets, ProcessedFinalHop?[] results, int start, int end)
