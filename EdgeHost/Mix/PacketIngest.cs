@@ -136,28 +136,46 @@ public sealed class PacketIngest(
     }
 
     /// <summary>
-    /// Unwraps the batch in one chunk per core. The chunks are queued work items, never a
+    /// Unwraps the batch in up to one chunk per core. The chunks are queued work items, never a
     /// blocking Parallel.For, so mix connections and Orleans do not starve the thread pool.
     /// </summary>
     private async Task<ProcessedFinalHop?[]> UnwrapInChunksAsync(ReceivedPacket[] packets)
     {
         var results = new ProcessedFinalHop?[packets.Length];
-        int chunks = Math.Min(Environment.ProcessorCount, packets.Length);
-        if (chunks <= 1)
+        var chunks = Chunks(packets.Length, Environment.ProcessorCount);
+        if (chunks.Length <= 1)
         {
             UnwrapRange(packets, results, 0, packets.Length);
             return results;
         }
-        int size = (packets.Length + chunks - 1) / chunks;
-        var work = new Task[chunks];
-        for (int c = 0; c < chunks; c++)
+        var work = new Task[chunks.Length];
+        for (int c = 0; c < chunks.Length; c++)
         {
-            int start = c * size;
-            int end = Math.Min(packets.Length, start + size);
-            work[c] = Task.Run(() => UnwrapRange(packets, results, start, end));
+            var (start, length) = chunks[c].GetOffsetAndLength(packets.Length);
+            work[c] = Task.Run(() => UnwrapRange(packets, results, start, start + length));
         }
         await Task.WhenAll(work).ConfigureAwait(false);
         return results;
+    }
+
+    /// <summary>
+    /// A batch's chunks, at most one per core and none empty: spread over the cores, but no thinner
+    /// than a Sphinx batch where the cores outnumber the batches, so each chunk fills its vector lanes.
+    /// </summary>
+    public static Range[] Chunks(int packets, int cores)
+    {
+        if (packets <= 0)
+        {
+            return [];
+        }
+        int count = Math.Clamp((packets + SphinxNode.BatchSize - 1) / SphinxNode.BatchSize, 1, Math.Max(1, cores));
+        var chunks = new Range[count];
+        for (int c = 0; c < count; c++)
+        {
+            // even shares, one packet apart at most
+            chunks[c] = new Range((int)((long)c * packets / count), (int)((long)(c + 1) * packets / count));
+        }
+        return chunks;
     }
 
     private void UnwrapRange(ReceivedPacket[] packets, ProcessedFinalHop?[] results, int start, int end)

@@ -74,56 +74,65 @@ internal static class Blake2bLanes
 
         var words = stackalloc Vector512<ulong>[16];
         var tail = stackalloc byte[Lanes * BlockSize];
-        fixed (byte* keyBase = keys)
-        fixed (byte* messageBase = messages)
+        try
         {
-            // the key, zero-padded to a block, is the first block
-            var rows = stackalloc byte*[Lanes];
-            new Span<byte>(tail, Lanes * BlockSize).Clear();
-            for (int l = 0; l < Lanes; l++)
+            fixed (byte* keyBase = keys)
+            fixed (byte* messageBase = messages)
             {
-                int lane = Math.Min(l, lanes - 1);
-                new ReadOnlySpan<byte>(keyBase + keyOffsets[lane], KeySize).CopyTo(new Span<byte>(tail + l * BlockSize, KeySize));
-                rows[l] = tail + l * BlockSize;
-            }
-            ulong counter = BlockSize;
-            Transpose(rows, words);
-            Compress(h, words, counter, last: length == 0);
-
-            int full = length == 0 ? 0 : (length - 1) / BlockSize;
-            for (int b = 0; b < full; b++)
-            {
-                for (int l = 0; l < Lanes; l++)
-                {
-                    rows[l] = messageBase + messageOffsets[Math.Min(l, lanes - 1)] + b * BlockSize;
-                }
-                counter += BlockSize;
-                Transpose(rows, words);
-                Compress(h, words, counter, last: false);
-            }
-            if (length > 0)
-            {
-                int rest = length - full * BlockSize;
+                // the key, zero-padded to a block, is the first block
+                var rows = stackalloc byte*[Lanes];
                 new Span<byte>(tail, Lanes * BlockSize).Clear();
                 for (int l = 0; l < Lanes; l++)
                 {
-                    byte* source = messageBase + messageOffsets[Math.Min(l, lanes - 1)] + full * BlockSize;
-                    new ReadOnlySpan<byte>(source, rest).CopyTo(new Span<byte>(tail + l * BlockSize, rest));
+                    int lane = Math.Min(l, lanes - 1);
+                    new ReadOnlySpan<byte>(keyBase + keyOffsets[lane], KeySize).CopyTo(new Span<byte>(tail + l * BlockSize, KeySize));
                     rows[l] = tail + l * BlockSize;
                 }
-                counter += (ulong)rest;
+                ulong counter = BlockSize;
                 Transpose(rows, words);
-                Compress(h, words, counter, last: true);
+                Compress(h, words, counter, last: length == 0);
+
+                int full = length == 0 ? 0 : (length - 1) / BlockSize;
+                for (int b = 0; b < full; b++)
+                {
+                    for (int l = 0; l < Lanes; l++)
+                    {
+                        rows[l] = messageBase + messageOffsets[Math.Min(l, lanes - 1)] + b * BlockSize;
+                    }
+                    counter += BlockSize;
+                    Transpose(rows, words);
+                    Compress(h, words, counter, last: false);
+                }
+                if (length > 0)
+                {
+                    int rest = length - full * BlockSize;
+                    new Span<byte>(tail, Lanes * BlockSize).Clear();
+                    for (int l = 0; l < Lanes; l++)
+                    {
+                        byte* source = messageBase + messageOffsets[Math.Min(l, lanes - 1)] + full * BlockSize;
+                        new ReadOnlySpan<byte>(source, rest).CopyTo(new Span<byte>(tail + l * BlockSize, rest));
+                        rows[l] = tail + l * BlockSize;
+                    }
+                    counter += (ulong)rest;
+                    Transpose(rows, words);
+                    Compress(h, words, counter, last: true);
+                }
+            }
+
+            for (int l = 0; l < lanes; l++)
+            {
+                for (int w = 0; w < DigestSize / 8; w++)
+                {
+                    BinaryPrimitives.WriteUInt64LittleEndian(digests[(l * DigestSize + w * 8)..], h[w].GetElement(l));
+                }
             }
         }
-        new Span<byte>(tail, Lanes * BlockSize).Clear();
-
-        for (int l = 0; l < lanes; l++)
+        finally
         {
-            for (int w = 0; w < DigestSize / 8; w++)
-            {
-                BinaryPrimitives.WriteUInt64LittleEndian(digests[(l * DigestSize + w * 8)..], h[w].GetElement(l));
-            }
+            // the keyed state and the key block are secret
+            new Span<byte>(h, 8 * 64).Clear();
+            new Span<byte>(words, 16 * 64).Clear();
+            new Span<byte>(tail, Lanes * BlockSize).Clear();
         }
     }
 

@@ -46,10 +46,14 @@ public static unsafe class Lioness
         return true;
     }
 
+    /// <summary>Whether <see cref="DecryptLanes"/> runs here (AVX-512).</summary>
+    public static bool LanesSupported => Blake2bLanes.IsSupported;
+
     /// <summary>
-    /// <see cref="Decrypt"/> on one block per lane, all <paramref name="blockLength"/> bytes long:
-    /// lane <c>i</c>'s key is at <c>keys[keyOffsets[i]..]</c> and its block at
-    /// <c>blocks[blockOffsets[i]..]</c>. The hash rounds run side by side in BLAKE2b lanes.
+    /// <see cref="Decrypt"/> on one block per lane (at most eight), all <paramref name="blockLength"/>
+    /// bytes long: lane <c>i</c>'s key is at <c>keys[keyOffsets[i]..]</c> and its block at
+    /// <c>blocks[blockOffsets[i]..]</c>. The hash rounds run side by side in BLAKE2b lanes; where
+    /// <see cref="LanesSupported"/> is false it throws <see cref="PlatformNotSupportedException"/>.
     /// </summary>
     public static bool DecryptLanes(ReadOnlySpan<byte> keys, ReadOnlySpan<int> keyOffsets, Span<byte> blocks, ReadOnlySpan<int> blockOffsets, int blockLength)
     {
@@ -82,7 +86,7 @@ public static unsafe class Lioness
         }
     }
 
-    // L ^= BLAKE2b-256(key = k, R) in every lane
+    // L ^= BLAKE2b-256(key = k, R) in every lane; the left half is one digest long
     private static void HashRounds(ReadOnlySpan<byte> keys, ReadOnlySpan<int> keyOffsets, int subkey, Span<byte> blocks, ReadOnlySpan<int> blockOffsets, int blockLength)
     {
         int lanes = keyOffsets.Length;

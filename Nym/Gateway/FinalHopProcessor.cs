@@ -49,9 +49,12 @@ public sealed class FinalHopProcessor(SphinxNode node)
         var bytes = new PacketBytes();
         Span<ProcessedHop> hops = stackalloc ProcessedHop[SphinxNode.BatchSize];
         var sphinxErrors = new SphinxErrors();
-        for (int start = 0; start < packets.Length; start += SphinxNode.BatchSize)
+        // Even passes fill the lanes alike: 17 packets go as 9 and 8, not 16 and a lone one.
+        int passes = (packets.Length + SphinxNode.BatchSize - 1) / SphinxNode.BatchSize;
+        int perPass = passes == 0 ? 0 : (packets.Length + passes - 1) / passes;
+        for (int start = 0; start < packets.Length; start += perPass)
         {
-            var chunk = packets.Slice(start, Math.Min(SphinxNode.BatchSize, packets.Length - start));
+            var chunk = packets.Slice(start, Math.Min(perPass, packets.Length - start));
             int length = 0;
             for (int i = 0; i < chunk.Length; i++)
             {

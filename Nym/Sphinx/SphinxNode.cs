@@ -70,8 +70,10 @@ public sealed class SphinxNode
     /// <summary>Most packets <see cref="ProcessBatch"/> takes at once: one per HKDF lane.</summary>
     public const int BatchSize = HmacSha256Lanes.Lanes;
 
-    // Fewer lanes than these cost more than one at a time: a pass costs the same however many lanes it fills.
-    private const int MinimumShaLanes = 5;
+    // Fewer lanes than these cost more than one at a time: a pass costs the same however many
+    // lanes it fills (docs/final-hop.md: a 16-lane HKDF pass costs about 4 single ones, a MAC pass 6, an 8-lane BLAKE2b pass 2).
+    private const int MinimumHkdfLanes = 5;
+    private const int MinimumMacLanes = 7;
     private const int MinimumLionessLanes = 3;
 
     /// <summary>
@@ -88,29 +90,28 @@ public sealed class SphinxNode
             throw new ArgumentException($"a batch is at most {BatchSize} packets, with a hop and an error for each");
         }
         Span<int> outputAt = stackalloc int[BatchSize];
-        Span<int> lane = stackalloc int[BatchSize]; // packet → its lane of the key schedule, or -1
+        Span<int> laneOf = stackalloc int[BatchSize]; // packet → its lane of the key schedule, or -1
         Span<byte> secrets = stackalloc byte[BatchSize * X25519.KeySize];
         Span<byte> keys = stackalloc byte[BatchSize * SphinxConstants.ExpandedSecretLength];
         try
         {
-            int lanes = 0;
+            int laneCount = 0;
             for (int i = 0, at = 0; i < count; at += packets[i].Length, i++)
             {
                 var packet = packets[i].Span;
                 hops[i] = default;
                 outputAt[i] = at;
-                lane[i] = -1;
+                laneOf[i] = -1;
                 if (!CheckLengths(packet, outputs[Math.Min(at, outputs.Length)..], out errors[i]))
                 {
                     continue;
                 }
-                X25519.SharedSecret(_privateKey, packet[..SphinxConstants.GroupElementSize], secrets.Slice(lanes * X25519.KeySize, X25519.KeySize));
-                lane[i] = lanes++;
+                X25519.SharedSecret(_privateKey, packet[..SphinxConstants.GroupElementSize], secrets.Slice(laneCount * X25519.KeySize, X25519.KeySize));
+                laneOf[i] = laneCount++;
             }
-            DeriveKeys(secrets, keys, lanes);
-            CryptographicOperations.ZeroMemory(secrets);
+            DeriveKeys(secrets, keys, laneCount);
             Span<byte> headerMacs = stackalloc byte[BatchSize * HmacSha256.OutputSize];
-            ComputeHeaderMacs(packets, lane, keys, headerMacs, lanes);
+            ComputeHeaderMacs(packets, laneOf, keys, headerMacs, laneCount);
 
             Span<int> payloadKeys = stackalloc int[BatchSize];
             Span<int> payloadAt = stackalloc int[BatchSize];
@@ -118,15 +119,15 @@ public sealed class SphinxNode
             int payloads = 0;
             for (int i = 0; i < count; i++)
             {
-                if (lane[i] < 0)
+                if (laneOf[i] < 0)
                 {
                     continue;
                 }
-                var packetKeys = keys.Slice(lane[i] * SphinxConstants.ExpandedSecretLength, SphinxConstants.ExpandedSecretLength);
-                var headerMac = headerMacs.Slice(lane[i] * HmacSha256.OutputSize, SphinxConstants.MacSize);
+                var packetKeys = keys.Slice(laneOf[i] * SphinxConstants.ExpandedSecretLength, SphinxConstants.ExpandedSecretLength);
+                var headerMac = headerMacs.Slice(laneOf[i] * HmacSha256.OutputSize, SphinxConstants.MacSize);
                 if (TryOpenHeader(packets[i].Span, packetKeys, headerMac, outputs[outputAt[i]..], ref hops[i], out int at, out errors[i]))
                 {
-                    payloadKeys[payloads] = lane[i] * SphinxConstants.ExpandedSecretLength + RoutingKeys.PayloadKeyOffset;
+                    payloadKeys[payloads] = laneOf[i] * SphinxConstants.ExpandedSecretLength + RoutingKeys.PayloadKeyOffset;
                     payloadAt[payloads] = outputAt[i] + at;
                     payloadOf[payloads++] = i;
                 }
@@ -135,6 +136,7 @@ public sealed class SphinxNode
         }
         finally
         {
+            CryptographicOperations.ZeroMemory(secrets);
             CryptographicOperations.ZeroMemory(keys);
         }
     }
@@ -142,7 +144,7 @@ public sealed class SphinxNode
     private static void DeriveKeys(ReadOnlySpan<byte> secrets, Span<byte> keys, int lanes)
     {
         const int length = SphinxConstants.ExpandedSecretLength;
-        if (HmacSha256Lanes.IsSupported && lanes >= MinimumShaLanes)
+        if (HmacSha256Lanes.IsSupported && lanes >= MinimumHkdfLanes)
         {
             HmacSha256Lanes.Hkdf(secrets, SphinxConstants.HkdfInputSeed, keys, length, length, lanes);
             return;
@@ -154,17 +156,17 @@ public sealed class SphinxNode
     }
 
     /// <summary>The expected header MAC of each packet with a lane, untruncated, at its lane's place in <paramref name="macs"/>.</summary>
-    private static void ComputeHeaderMacs(ReadOnlySpan<ReadOnlyMemory<byte>> packets, ReadOnlySpan<int> lane, ReadOnlySpan<byte> keys, Span<byte> macs, int lanes)
+    private static void ComputeHeaderMacs(ReadOnlySpan<ReadOnlyMemory<byte>> packets, ReadOnlySpan<int> laneOf, ReadOnlySpan<byte> keys, Span<byte> macs, int laneCount)
     {
         const int length = SphinxConstants.ExpandedSecretLength;
-        if (!HmacSha256Lanes.IsSupported || lanes < MinimumShaLanes)
+        if (!HmacSha256Lanes.IsSupported || laneCount < MinimumMacLanes)
         {
             for (int i = 0; i < packets.Length; i++)
             {
-                if (lane[i] >= 0)
+                if (laneOf[i] >= 0)
                 {
-                    HmacSha256.Compute(RoutingKeys.MacKey(keys.Slice(lane[i] * length, length)), Beta(packets[i].Span),
-                        macs.Slice(lane[i] * HmacSha256.OutputSize, HmacSha256.OutputSize));
+                    HmacSha256.Compute(RoutingKeys.MacKey(keys.Slice(laneOf[i] * length, length)), Beta(packets[i].Span),
+                        macs.Slice(laneOf[i] * HmacSha256.OutputSize, HmacSha256.OutputSize));
                 }
             }
             return;
@@ -174,14 +176,14 @@ public sealed class SphinxNode
         Span<int> macKeyAt = stackalloc int[BatchSize];
         for (int i = 0; i < packets.Length; i++)
         {
-            if (lane[i] >= 0)
+            if (laneOf[i] >= 0)
             {
-                betaAt[lane[i]] = lane[i] * SphinxConstants.EncryptedRoutingInfoSize;
-                macKeyAt[lane[i]] = lane[i] * length + RoutingKeys.MacKeyOffset;
-                Beta(packets[i].Span).CopyTo(betas[betaAt[lane[i]]..]);
+                betaAt[laneOf[i]] = laneOf[i] * SphinxConstants.EncryptedRoutingInfoSize;
+                macKeyAt[laneOf[i]] = laneOf[i] * length + RoutingKeys.MacKeyOffset;
+                Beta(packets[i].Span).CopyTo(betas[betaAt[laneOf[i]]..]);
             }
         }
-        HmacSha256Lanes.Compute(keys, macKeyAt[..lanes], SphinxConstants.MacKeySize, betas, betaAt[..lanes], SphinxConstants.EncryptedRoutingInfoSize, macs);
+        HmacSha256Lanes.Compute(keys, macKeyAt[..laneCount], SphinxConstants.MacKeySize, betas, betaAt[..laneCount], SphinxConstants.EncryptedRoutingInfoSize, macs);
     }
 
     private static ReadOnlySpan<byte> Beta(ReadOnlySpan<byte> packet) =>
@@ -220,15 +222,16 @@ public sealed class SphinxNode
                     errors[packet] = PayloadSizeError;
                 }
             }
-            else if (Blake2bLanes.IsSupported && lanes >= MinimumLionessLanes)
+            // Lioness refuses only blocks shorter than the length checked above.
+            else if (Lioness.LanesSupported && lanes >= MinimumLionessLanes)
             {
-                Lioness.DecryptLanes(keys, groupKeys[..lanes], outputs, groupPayloads[..lanes], length);
+                _ = Lioness.DecryptLanes(keys, groupKeys[..lanes], outputs, groupPayloads[..lanes], length);
             }
             else
             {
                 for (int l = 0; l < lanes; l++)
                 {
-                    Lioness.Decrypt(keys.Slice(groupKeys[l], SphinxConstants.PayloadKeySize), outputs.Slice(groupPayloads[l], length));
+                    _ = Lioness.Decrypt(keys.Slice(groupKeys[l], SphinxConstants.PayloadKeySize), outputs.Slice(groupPayloads[l], length));
                 }
             }
         }

@@ -8,7 +8,7 @@ namespace NymGateway.Tests.Nym;
 /// <summary>
 /// A batch gives what one packet at a time gives, packet for packet, whatever the batch holds:
 /// regular, ACK and extended final hops, a forward hop, a broken MAC, a packet too short for
-/// Sphinx, a payload too short for Lioness, a plaintext without a SURB-ACK, in any order and in
+/// Sphinx (down to no bytes), a payload too short for Lioness, a plaintext without a SURB-ACK, in any order and in
 /// batches of every size, so both the vector lanes and the one-at-a-time paths run.
 /// </summary>
 [Trait("Category", "Unit")]
@@ -34,6 +34,8 @@ public sealed class FinalHopBatchTests
         _packets.Add(new(PacketSize.RegularPacket, PacketMode.Mix, SphinxRoundTripTests.Build(_random, [_gateway, TestNode.Create(_random)], PacketSize.RegularPacket)));
         _packets.Add(new(PacketSize.RegularPacket, PacketMode.Mix, SphinxRoundTripTests.Flip(Regular(100).Bytes.ToArray(), 40 * 8)));
         _packets.Add(new(PacketSize.RegularPacket, PacketMode.Mix, Regular(100).Bytes[..(SphinxConstants.HeaderSize + 5)]));
+        _packets.Add(new(PacketSize.RegularPacket, PacketMode.Mix, Regular(100).Bytes[..100]));
+        _packets.Add(new(PacketSize.RegularPacket, PacketMode.Mix, ReadOnlyMemory<byte>.Empty));
         _packets.Add(new(PacketSize.RegularPacket, PacketMode.Mix, Regular(100).Bytes[..(SphinxConstants.HeaderSize + 20)]));
         _packets.Add(new(PacketSize.RegularPacket, PacketMode.Mix, SphinxRoundTripTests.Build(_random, [_gateway], PacketSize.RegularPacket, new byte[100])));
         _packets = [.. _packets.OrderBy(_ => _random.Next())];
@@ -46,7 +48,7 @@ public sealed class FinalHopBatchTests
     [InlineData(5)]
     [InlineData(16)]
     [InlineData(17)]
-    [InlineData(41)]
+    [InlineData(43)]
     public void A_batch_gives_what_one_packet_at_a_time_gives(int batch)
     {
         var processor = new FinalHopProcessor(new SphinxNode(_gateway.Keys.Secret));
@@ -81,7 +83,26 @@ public sealed class FinalHopBatchTests
             Assert.Equal(expected.ForwardAck?.Mode, actual.ForwardAck?.Mode);
         }
         Assert.Equal(36, delivered);
-        Assert.Equal(5, errors.Count(e => e is not null));
+        Assert.Equal(7, errors.Count(e => e is not null));
+    }
+
+    [Fact]
+    public void A_batch_of_extended_packets_gives_what_one_at_a_time_gives()
+    {
+        var processor = new FinalHopProcessor(new SphinxNode(_gateway.Keys.Secret));
+        var packets = Enumerable.Range(0, SphinxNode.BatchSize)
+            .Select(i => new ReceivedPacket(PacketSize.ExtendedPacket, PacketMode.Mix, Final(PacketSize.ExtendedPacket, 1000 + 1000 * i))).ToArray();
+        var results = new ProcessedFinalHop?[packets.Length];
+        var errors = new GatewayProcessingError?[packets.Length];
+        processor.ProcessBatch(packets, results, errors);
+
+        for (int i = 0; i < packets.Length; i++)
+        {
+            Assert.True(processor.TryProcess(packets[i].Size, packets[i].Mode, packets[i].Bytes.Span, new byte[packets[i].Bytes.Length], out var expected, out var error), error?.ToString());
+            Assert.Null(errors[i]);
+            Assert.Equal(expected.Message, results[i]!.Message);
+            Assert.Equal(1000 + 1000 * i, results[i]!.Message.Length);
+        }
     }
 
     [Fact]
