@@ -46,8 +46,14 @@ if [ -n "$failures" ]; then
   printf 'Failed tests:\n%s\n' "$failures"
 fi
 
-# "Passed!  - Failed:     0, Passed:    65, Skipped:     0, Total: ..." -> totals
-summary=$(grep -E '(Passed|Failed)!  - Failed: ' "$log" | sed -E 's/.*Failed: *([0-9]+), Passed: *([0-9]+), Skipped: *([0-9]+).*/\1 \2 \3/' |
-  awk '{f+=$1; p+=$2; s+=$3} END {printf "%d passed, %d failed, %d skipped\n", p, f, s}')
+# "Passed!  - Failed:     0, Passed:    65, Skipped:     0, Total: ..." -> totals; a detailed
+# console logger prints "     Passed: 65" lines instead. A grep that finds nothing must not end
+# the script (pipefail).
+summary=$({ grep -E '(Passed|Failed)!  - Failed: ' "$log" || true; } | sed -E 's/.*Failed: *([0-9]+), Passed: *([0-9]+), Skipped: *([0-9]+).*/\1 \2 \3/' |
+  awk '{f+=$1; p+=$2; s+=$3; n++} END {if (n) printf "%d passed, %d failed, %d skipped\n", p, f, s}')
+if [ -z "$summary" ]; then
+  summary=$({ grep -E '^ +(Passed|Failed|Skipped): [0-9]+$' "$log" || true; } |
+    awk '{n[$1]+=$2} END {printf "%d passed, %d failed, %d skipped\n", n["Passed:"], n["Failed:"], n["Skipped:"]}')
+fi
 echo "${summary:-0 passed, 0 failed}"
 exit "$status"
