@@ -155,7 +155,7 @@ public sealed class SphinxNode
         }
     }
 
-    /// <summary>The expected header MAC of each packet with a lane, untruncated, at its lane's place in <paramref name="macs"/>.</summary>
+    /// <summary>The expected header MAC of each packet with a lane (its first 16 bytes count), at its lane's 32-byte place in <paramref name="macs"/>.</summary>
     private static void ComputeHeaderMacs(ReadOnlySpan<ReadOnlyMemory<byte>> packets, ReadOnlySpan<int> laneOf, ReadOnlySpan<byte> keys, Span<byte> macs, int laneCount)
     {
         const int length = SphinxConstants.ExpandedSecretLength;
@@ -165,8 +165,8 @@ public sealed class SphinxNode
             {
                 if (laneOf[i] >= 0)
                 {
-                    HmacSha256.Compute(RoutingKeys.MacKey(keys.Slice(laneOf[i] * length, length)), Beta(packets[i].Span),
-                        macs.Slice(laneOf[i] * HmacSha256.OutputSize, HmacSha256.OutputSize));
+                    RoutingKeys.ComputeHeaderMac(RoutingKeys.MacKey(keys.Slice(laneOf[i] * length, length)), Beta(packets[i].Span),
+                        macs.Slice(laneOf[i] * HmacSha256.OutputSize, SphinxConstants.MacSize));
                 }
             }
             return;
